@@ -1,0 +1,5 @@
+import { startBackground } from '@/src/capture/start-background';
+
+export default defineBackground(() => {
+  startBackground();
+});

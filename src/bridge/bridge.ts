@@ -1,0 +1,148 @@
+import { parsePageMessage, validatePageRecord } from '../protocol/guards';
+import {
+  PROTOCOL_VERSION,
+  WINDOW_TAG,
+  type BackgroundToBridge,
+  type BridgeToBackground,
+  type BridgeToPage,
+} from '../protocol/messages';
+import type { PageRecord } from '../protocol/records';
+
+/** How the bridge talks to each side; given to it so tests need no browser. */
+export interface BridgeTransport {
+  /** Subscribes to window messages from this frame's own page. */
+  listenToPage(callback: (data: unknown) => void): void;
+  postToPage(message: BridgeToPage): void;
+  /** Resolves with the background's reply; rejects when the background is unreachable (service worker restarting). */
+  sendToBackground(message: BridgeToBackground): Promise<unknown>;
+  setTimer(callback: () => void, ms: number): void;
+}
+
+export const MAX_RECORDS_PER_BATCH = 1000;
+const RETRY_DELAYS_MS = [50, 100, 250, 500, 1000, 2000];
+
+export interface Bridge {
+  /** Sends everything pending now (pagehide). */
+  flush(): void;
+  readonly pending: number;
+  readonly unacknowledged: number;
+  readonly dropped: Readonly<Record<string, number>>;
+}
+
+function isAck(reply: unknown): reply is BackgroundToBridge & { ok: true } {
+  return typeof reply === 'object' && reply !== null && (reply as { ok?: unknown }).ok === true;
+}
+
+/**
+ * Relays page records to the background. A batch stays in memory until the
+ * background has acknowledged storing it; a failed send (the MV3 service worker
+ * was stopped, or is starting) is retried with backoff. The background's writes
+ * are idempotent by record id, so a resend after a lost reply stores nothing twice.
+ */
+export function createBridge(transport: BridgeTransport): Bridge {
+  let pending: PageRecord[] = [];
+  const inFlight = new Map<number, PageRecord[]>();
+  let batchNumber = 0;
+  let flushScheduled = false;
+  let failures = 0;
+  let droppedSinceLastSend: Record<string, number> = {};
+  const droppedTotal: Record<string, number> = {};
+
+  const countDrop = (reason: string): void => {
+    droppedSinceLastSend[reason] = (droppedSinceLastSend[reason] ?? 0) + 1;
+    droppedTotal[reason] = (droppedTotal[reason] ?? 0) + 1;
+    scheduleFlush(0);
+  };
+
+  const send = (batch: number, records: PageRecord[], dropped: Record<string, number>): void => {
+    inFlight.set(batch, records);
+    const message: BridgeToBackground = {
+      channel: 'identity-lens',
+      version: PROTOCOL_VERSION,
+      type: 'page-records',
+      batch,
+      records,
+      dropped,
+    };
+    transport.sendToBackground(message).then(
+      (reply) => {
+        if (isAck(reply)) {
+          inFlight.delete(batch);
+          failures = 0;
+          return;
+        }
+        retry(batch, dropped);
+      },
+      () => retry(batch, dropped),
+    );
+  };
+
+  const retry = (batch: number, dropped: Record<string, number>): void => {
+    const records = inFlight.get(batch);
+    inFlight.delete(batch);
+    if (!records) return;
+    // Back in front of anything newer; order in storage comes from each record's own time anyway.
+    pending = records.concat(pending);
+    for (const [reason, count] of Object.entries(dropped)) {
+      droppedSinceLastSend[reason] = (droppedSinceLastSend[reason] ?? 0) + count;
+    }
+    const delay = RETRY_DELAYS_MS[Math.min(failures, RETRY_DELAYS_MS.length - 1)] ?? 2000;
+    failures += 1;
+    scheduleFlush(delay);
+  };
+
+  const flush = (): void => {
+    flushScheduled = false;
+    const hasDrops = Object.keys(droppedSinceLastSend).length > 0;
+    if (pending.length === 0 && !hasDrops) return;
+    do {
+      const records = pending.slice(0, MAX_RECORDS_PER_BATCH);
+      pending = pending.slice(records.length);
+      const dropped = droppedSinceLastSend;
+      droppedSinceLastSend = {};
+      batchNumber += 1;
+      send(batchNumber, records, dropped);
+    } while (pending.length > 0);
+  };
+
+  function scheduleFlush(delay: number): void {
+    if (flushScheduled) return;
+    flushScheduled = true;
+    transport.setTimer(flush, delay);
+  }
+
+  transport.listenToPage((data) => {
+    const parsed = parsePageMessage(data);
+    if (parsed === null) return;
+    if (!parsed.ok) {
+      countDrop(parsed.reason);
+      return;
+    }
+    const message = parsed.value;
+    if (message.type === 'hello') {
+      transport.postToPage({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'bridge-ready' });
+      return;
+    }
+    for (const record of message.records) {
+      const checked = validatePageRecord(record);
+      if (checked.ok) pending.push(checked.value);
+      else countDrop(checked.reason);
+    }
+    scheduleFlush(0);
+  });
+  // The hook may have said hello before we listened; announce ourselves as well.
+  transport.postToPage({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'bridge-ready' });
+
+  return {
+    flush,
+    get pending() {
+      return pending.length;
+    },
+    get unacknowledged() {
+      let count = 0;
+      for (const records of inFlight.values()) count += records.length;
+      return count;
+    },
+    dropped: droppedTotal,
+  };
+}

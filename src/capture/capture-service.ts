@@ -1,0 +1,359 @@
+import { parseBridgeMessage, validatePageRecord } from '../protocol/guards';
+import type { BackgroundToBridge } from '../protocol/messages';
+import type {
+  BackgroundRecord,
+  BridgeStatsRecord,
+  CookieChangeCause,
+  CookieDetails,
+  CookieRecord,
+  NavigationKind,
+  NavigationRecord,
+  PageRecord,
+  WireRecord,
+} from '../protocol/records';
+import { messageIdsOf, parseTrackingBody, recogniseUrl } from '../core/tracking-api';
+import { cookieDigest, cookieDomainMatches, isIdentityCookie, toCookieDetails, type BrowserCookie } from './cookies';
+import type { StoredRecord } from './db';
+import { classifyCommit } from './navigation';
+import { createKeyedQueue, type Clock, type SessionStore } from './session-store';
+
+/** What the capture service needs from the browser; the background passes the real APIs, tests pass fakes. */
+export interface CaptureDeps {
+  readonly store: SessionStore;
+  readonly clock: Clock;
+  readonly getCookies: (url: string) => Promise<BrowserCookie[]>;
+  /** Tracking API hosts the user added in the options page. */
+  readonly userApiHosts: () => Promise<readonly string[]>;
+}
+
+export interface MessageSender {
+  readonly tab?: { id?: number; url?: string };
+  readonly frameId?: number;
+  readonly url?: string;
+}
+
+export interface BeforeRequestDetails {
+  readonly requestId: string;
+  readonly url: string;
+  readonly method: string;
+  readonly tabId: number;
+  readonly type: string;
+  readonly timeStamp: number;
+  readonly documentUrl?: string;
+  readonly initiator?: string;
+  readonly requestBody?: { raw?: Array<{ bytes?: ArrayBuffer }>; error?: string } | null;
+}
+
+export interface RequestEndDetails {
+  readonly requestId: string;
+  readonly url: string;
+  readonly tabId: number;
+  readonly timeStamp: number;
+  readonly statusCode?: number;
+  readonly error?: string;
+}
+
+export interface CommitDetails {
+  readonly tabId: number;
+  readonly frameId: number;
+  /** Chrome reports it; Firefox and the polyfill's types may not. */
+  readonly parentFrameId?: number;
+  readonly url: string;
+  readonly timeStamp: number;
+  readonly transitionType?: string;
+  readonly transitionQualifiers?: string[];
+}
+
+export interface CookieChange {
+  readonly removed: boolean;
+  readonly cookie: BrowserCookie;
+  readonly cause: string;
+}
+
+/** Tracking request bodies larger than this are recorded without their messages. */
+export const MAX_WIRE_BODY_BYTES = 4 * 1024 * 1024;
+
+const COOKIE_CAUSES: ReadonlySet<string> = new Set(['explicit', 'overwrite', 'expired', 'expired_overwrite', 'evicted']);
+
+function decodeBody(body: BeforeRequestDetails['requestBody']): string | null {
+  const parts = body?.raw;
+  if (!parts || parts.length === 0) return null;
+  let size = 0;
+  for (const part of parts) size += part.bytes?.byteLength ?? 0;
+  if (size > MAX_WIRE_BODY_BYTES) return null;
+  const decoder = new TextDecoder();
+  let text = '';
+  for (const part of parts) if (part.bytes) text += decoder.decode(part.bytes, { stream: true });
+  return text + decoder.decode();
+}
+
+const wireRecordId = (sessionId: string, requestId: string): string => `wire:${sessionId}:${requestId}`;
+
+/**
+ * The background's capture logic, free of `browser.*`: every event handler is a
+ * plain async function that the entrypoint wires to the browser's events.
+ */
+export function createCaptureService(deps: CaptureDeps) {
+  const { store, clock } = deps;
+  const perTab = createKeyedQueue();
+  let seq = 0;
+  const nextSeq = (): number => (seq += 1);
+  const backgroundId = (prefix: string): string => `${prefix}:${clock.randomId()}`;
+  /** Top-frame commits seen before the tab had a session; the first page record adopts them. */
+  const pendingCommits = new Map<number, CommitDetails>();
+  /** Requests we recognised, so completion events for all other requests cost nothing. Lost on restart, then IndexedDB answers. */
+  const trackedRequests = new Map<string, number>();
+  /** Identity cookies as last seen, and those just removed by an overwrite, by name;domain;path. */
+  const lastCookies = new Map<string, CookieDetails>();
+  const overwritten = new Map<string, CookieDetails>();
+
+  async function snapshotCookies(sessionId: string, tabId: number, url: string): Promise<void> {
+    let cookies: BrowserCookie[];
+    try {
+      cookies = await deps.getCookies(url);
+    } catch {
+      return; // URLs the cookies API refuses (about:, data:) have no identity cookies.
+    }
+    const details = cookies.filter((c) => isIdentityCookie(c.name)).map(toCookieDetails);
+    const digest = cookieDigest(details);
+    const session = await store.openSession(tabId);
+    if (!session || session.id !== sessionId || session.cookieDigest === digest) return;
+    const record: CookieRecord = {
+      id: backgroundId('cookie'),
+      at: clock.now(),
+      seq: nextSeq(),
+      kind: 'cookie',
+      change: 'snapshot',
+      cause: null,
+      url,
+      cookies: details,
+      previous: null,
+    };
+    await store.appendRecords(session, { tabId, frameId: 0 }, [record]);
+    await store.updateSession(session.id, (s) => ({ ...s, cookieDigest: digest }));
+  }
+
+  function navigationRecord(details: CommitDetails, navigation: NavigationKind): NavigationRecord {
+    return {
+      id: backgroundId('nav'),
+      at: details.timeStamp,
+      seq: nextSeq(),
+      kind: 'navigation',
+      url: details.url,
+      navigation,
+      transitionType: details.transitionType ?? null,
+      qualifiers: details.transitionQualifiers ?? [],
+      parentFrameId: details.parentFrameId ?? (details.frameId === 0 ? -1 : 0),
+    };
+  }
+
+  const service = {
+    /** runtime.onMessage from the bridge. The tab and frame come from the sender, never from the message. */
+    async handleBridgeMessage(message: unknown, sender: MessageSender): Promise<BackgroundToBridge> {
+      const parsed = parseBridgeMessage(message);
+      if (!parsed.ok) return { ok: false, error: parsed.reason, retry: false };
+      const tabId = sender.tab?.id;
+      if (tabId === undefined || tabId < 0) return { ok: false, error: 'no-tab', retry: false };
+      const frameId = sender.frameId ?? 0;
+      const records: PageRecord[] = [];
+      const dropped: Record<string, number> = {};
+      for (const [reason, count] of Object.entries(parsed.value.dropped)) {
+        if (typeof count === 'number' && Number.isFinite(count) && count > 0) dropped[reason] = count;
+      }
+      for (const candidate of parsed.value.records) {
+        const checked = validatePageRecord(candidate);
+        if (checked.ok) records.push(checked.value);
+        else dropped[checked.reason] = (dropped[checked.reason] ?? 0) + 1;
+      }
+      const pageUrl = sender.tab?.url ?? sender.url ?? null;
+      return perTab(tabId, async () => {
+        const pending = pendingCommits.get(tabId);
+        const session = await store.sessionForTab(tabId, pending?.url ?? pageUrl, pending?.timeStamp ?? clock.now());
+        const extra: BackgroundRecord[] = [];
+        if (pending) {
+          pendingCommits.delete(tabId);
+          extra.push(navigationRecord(pending, classifyCommit(pending.transitionType, pending.transitionQualifiers)));
+        }
+        if (Object.keys(dropped).length > 0) {
+          const stats: BridgeStatsRecord = { id: backgroundId('stats'), at: clock.now(), seq: nextSeq(), kind: 'bridge-stats', dropped };
+          extra.push(stats);
+        }
+        const stored = await store.appendRecords(session, { tabId, frameId }, [...records, ...extra]);
+        await learnApiHosts(session.id, records);
+        const cookieUrl = cookieCheckUrl(records);
+        if (cookieUrl !== null) await snapshotCookies(session.id, tabId, cookieUrl);
+        return { ok: true, stored, sessionId: session.id };
+      });
+    },
+
+    /** webRequest.onBeforeRequest (with requestBody). */
+    async handleBeforeRequest(details: BeforeRequestDetails): Promise<void> {
+      if (details.tabId < 0 || details.method !== 'POST') return;
+      const session = await store.openSession(details.tabId);
+      const recognition = recogniseUrl(details.url, {
+        pageHosts: session?.apiHosts ?? [],
+        userHosts: await deps.userApiHosts(),
+      });
+      if (recognition === null) return;
+      const body = decodeBody(details.requestBody);
+      const parsed = body === null ? null : parseTrackingBody(details.url, body, recognition === 'maybe');
+      if (recognition === 'maybe' && parsed === null) return;
+      trackedRequests.set(details.requestId, details.tabId);
+      await perTab(details.tabId, async () => {
+        const current = await store.sessionForTab(details.tabId, details.documentUrl ?? details.initiator ?? null, details.timeStamp);
+        const messages = parsed?.messages ?? [];
+        const record: WireRecord & { sessionId: string; tabId: number; frameId: number } = {
+          id: wireRecordId(current.id, details.requestId),
+          at: details.timeStamp,
+          seq: nextSeq(),
+          kind: 'wire',
+          requestId: details.requestId,
+          url: details.url,
+          method: details.method,
+          requestType: details.type,
+          state: 'pending',
+          statusCode: null,
+          error: body === null ? 'request body not available' : null,
+          startedAt: details.timeStamp,
+          endedAt: null,
+          batch: parsed?.batch ?? false,
+          messages,
+          messageIds: messageIdsOf(messages),
+          recognisedBy: recognition === 'maybe' ? 'shape' : recognition,
+          sessionId: current.id,
+          tabId: details.tabId,
+          frameId: 0,
+        };
+        await store.putRecord(current, record);
+        if (recognition === 'maybe') {
+          await store.updateSession(current.id, (s) => ({ ...s, apiHosts: [...new Set([...s.apiHosts, new URL(details.url).host])] }));
+        }
+      });
+    },
+
+    /** webRequest.onCompleted / onErrorOccurred. */
+    async handleRequestEnd(details: RequestEndDetails, outcome: 'completed' | 'failed'): Promise<void> {
+      if (details.tabId < 0) return;
+      if (!trackedRequests.has(details.requestId)) {
+        // After a service worker restart the map is empty: only tracking-shaped URLs are worth a lookup.
+        if (recogniseUrl(details.url, { pageHosts: [], userHosts: [] }) === null) return;
+      }
+      trackedRequests.delete(details.requestId);
+      await perTab(details.tabId, async () => {
+        const session = await store.openSession(details.tabId);
+        if (!session) return;
+        const existing = await store.getRecord(wireRecordId(session.id, details.requestId));
+        if (!existing || existing.kind !== 'wire') return;
+        const updated: StoredRecord = {
+          ...existing,
+          state: outcome,
+          statusCode: details.statusCode ?? null,
+          error: outcome === 'failed' ? (details.error ?? 'unknown error') : existing.error,
+          endedAt: details.timeStamp,
+        };
+        await store.putRecord(session, updated);
+      });
+    },
+
+    /**
+     * cookies.onChanged: an identity cookie changed; every open session on a matching
+     * site records it. analytics-next writes its cookies back on every read, which
+     * Chrome reports as an `overwrite` removal followed by a set: a rewrite with the
+     * same value is a refresh, not a change, and is not recorded; a different value
+     * is recorded once, as an overwrite naming the value before.
+     */
+    async handleCookieChanged(change: CookieChange): Promise<void> {
+      if (!isIdentityCookie(change.cookie.name)) return;
+      const details = toCookieDetails(change.cookie);
+      const key = `${details.name};${details.domain};${details.path}`;
+      if (change.removed && change.cause === 'overwrite') {
+        overwritten.set(key, details);
+        return;
+      }
+      const replaced = change.removed ? undefined : overwritten.get(key);
+      overwritten.delete(key);
+      const previous = replaced ?? lastCookies.get(key) ?? null;
+      if (change.removed) lastCookies.delete(key);
+      else lastCookies.set(key, details);
+      if (!change.removed && previous !== null && previous.value === details.value) return;
+      const at = clock.now();
+      const sessions = await store.listOpenSessions();
+      const cause: CookieChangeCause | null = replaced
+        ? 'overwrite'
+        : COOKIE_CAUSES.has(change.cause)
+          ? (change.cause as CookieChangeCause)
+          : null;
+      for (const session of sessions) {
+        if (session.currentUrl === null || !cookieDomainMatches(change.cookie.domain, session.currentUrl)) continue;
+        const record: CookieRecord = {
+          id: backgroundId('cookie'),
+          at,
+          seq: nextSeq(),
+          kind: 'cookie',
+          change: change.removed ? 'removed' : 'set',
+          cause,
+          url: session.currentUrl,
+          cookies: [details],
+          previous,
+        };
+        await perTab(session.tabId, async () => {
+          const current = await store.openSession(session.tabId);
+          if (current?.id === session.id) await store.appendRecords(current, { tabId: session.tabId, frameId: 0 }, [record]);
+        });
+      }
+    },
+
+    /** webNavigation.onCommitted / onHistoryStateUpdated / onReferenceFragmentUpdated. */
+    async handleNavigation(details: CommitDetails, kind: 'commit' | 'history' | 'fragment'): Promise<void> {
+      if (details.tabId < 0) return;
+      const navigation: NavigationKind =
+        kind === 'history' ? 'history' : kind === 'fragment' ? 'fragment' : classifyCommit(details.transitionType, details.transitionQualifiers);
+      await perTab(details.tabId, async () => {
+        const session = await store.openSession(details.tabId);
+        if (!session) {
+          // No Segment activity in this tab yet; remember the commit in case the page brings some.
+          if (details.frameId === 0 && kind === 'commit') pendingCommits.set(details.tabId, details);
+          return;
+        }
+        await store.appendRecords(session, { tabId: details.tabId, frameId: details.frameId }, [navigationRecord(details, navigation)]);
+        if (details.frameId === 0) await store.addPage(session.id, details.url, details.timeStamp, navigation);
+      });
+    },
+
+    /** tabs.onRemoved: the session ends with its tab. */
+    async handleTabRemoved(tabId: number): Promise<void> {
+      pendingCommits.delete(tabId);
+      await perTab(tabId, () => store.endSession(tabId, clock.now()));
+    },
+
+    /** runtime.onStartup: a new browser session, so tabs from before are gone. */
+    async handleBrowserStartup(): Promise<void> {
+      await store.endAllOpen(clock.now());
+    },
+  };
+
+  async function learnApiHosts(sessionId: string, records: readonly PageRecord[]): Promise<void> {
+    const hosts = records.flatMap((r) => (r.kind === 'instance' && r.apiHost !== null ? [r.apiHost] : []));
+    if (hosts.length === 0) return;
+    await store.updateSession(sessionId, (s) => {
+      const merged = [...new Set([...s.apiHosts, ...hosts])];
+      return merged.length === s.apiHosts.length ? s : { ...s, apiHosts: merged };
+    });
+  }
+
+  return service;
+}
+
+/** Records after which the identity cookies' details (expiry, domain, SameSite) are worth reading again. */
+function cookieCheckUrl(records: readonly PageRecord[]): string | null {
+  for (let i = records.length - 1; i >= 0; i -= 1) {
+    const record = records[i] as PageRecord;
+    if (record.kind === 'storage' && (record.trigger === 'hook-installed' || record.changed.some((c) => c.area === 'cookie'))) {
+      return record.frameUrl;
+    }
+    if (record.kind === 'instance') return record.frameUrl;
+  }
+  return null;
+}
+
+export type CaptureService = ReturnType<typeof createCaptureService>;

@@ -1,0 +1,86 @@
+import browser, { type Cookies, type WebNavigation, type WebRequest } from 'webextension-polyfill';
+import { createCaptureService, type CaptureService } from './capture-service';
+import { openLensDatabase } from './db';
+import { createSessionStore, systemClock } from './session-store';
+import { API_HOSTS_KEY, normaliseApiHosts } from './settings';
+
+/** Only requests to these paths can be tracking calls; the filter keeps every other request away from us. */
+const TRACKING_ENDPOINTS = ['t', 'i', 'p', 's', 'g', 'a', 'b', 'batch', 'track', 'identify', 'page', 'screen', 'group', 'alias', 'import'];
+export const TRACKING_URL_PATTERNS = TRACKING_ENDPOINTS.flatMap((endpoint) => [`*://*/*/${endpoint}`, `*://*/${endpoint}`]);
+
+/**
+ * Registers every listener synchronously, as MV3 requires for a stopped service
+ * worker to be woken by its events; the database opens once and each handler
+ * waits for it.
+ */
+export function startBackground(): void {
+  let userHosts: Promise<string[]> = loadUserHosts();
+  const service: Promise<CaptureService> = openLensDatabase().then((db) =>
+    createCaptureService({
+      store: createSessionStore(db, systemClock),
+      clock: systemClock,
+      getCookies: async (url) => browser.cookies.getAll({ url }),
+      userApiHosts: () => userHosts,
+    }),
+  );
+  const run = (task: (s: CaptureService) => Promise<unknown>): Promise<unknown> =>
+    service.then(task).catch((error: unknown) => {
+      console.error('[Identity Lens] capture failed', error);
+    });
+
+  browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
+    if (typeof message !== 'object' || message === null || (message as { channel?: unknown }).channel !== 'identity-lens') return undefined;
+    // Returning the promise is the reply; a failure is answered so the bridge resends.
+    return service
+      .then((s) => s.handleBridgeMessage(message, sender))
+      .catch((error: unknown) => ({ ok: false as const, error: String(error), retry: true }));
+  });
+
+  const filter: WebRequest.RequestFilter = { urls: TRACKING_URL_PATTERNS };
+  browser.webRequest.onBeforeRequest.addListener(
+    (details: WebRequest.OnBeforeRequestDetailsType) => {
+      void run((s) => s.handleBeforeRequest(details as Parameters<CaptureService['handleBeforeRequest']>[0]));
+      return undefined;
+    },
+    filter,
+    ['requestBody'],
+  );
+  browser.webRequest.onCompleted.addListener((details: WebRequest.OnCompletedDetailsType) => {
+    void run((s) => s.handleRequestEnd(details, 'completed'));
+  }, filter);
+  browser.webRequest.onErrorOccurred.addListener((details: WebRequest.OnErrorOccurredDetailsType) => {
+    void run((s) => s.handleRequestEnd(details, 'failed'));
+  }, filter);
+
+  browser.cookies.onChanged.addListener((change: Cookies.OnChangedChangeInfoType) => {
+    void run((s) => s.handleCookieChanged(change));
+  });
+
+  browser.webNavigation.onCommitted.addListener((details: WebNavigation.OnCommittedDetailsType) => {
+    void run((s) => s.handleNavigation(details, 'commit'));
+  });
+  browser.webNavigation.onHistoryStateUpdated.addListener((details: WebNavigation.OnHistoryStateUpdatedDetailsType) => {
+    void run((s) => s.handleNavigation(details, 'history'));
+  });
+  browser.webNavigation.onReferenceFragmentUpdated.addListener((details: WebNavigation.OnReferenceFragmentUpdatedDetailsType) => {
+    void run((s) => s.handleNavigation(details, 'fragment'));
+  });
+  browser.tabs.onRemoved.addListener((tabId: number) => {
+    void run((s) => s.handleTabRemoved(tabId));
+  });
+  browser.runtime.onStartup.addListener(() => {
+    void run((s) => s.handleBrowserStartup());
+  });
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && API_HOSTS_KEY in changes) userHosts = Promise.resolve(normaliseApiHosts(changes[API_HOSTS_KEY]?.newValue));
+  });
+}
+
+async function loadUserHosts(): Promise<string[]> {
+  try {
+    const stored = await browser.storage.local.get(API_HOSTS_KEY);
+    return normaliseApiHosts(stored[API_HOSTS_KEY]);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,57 @@
+import { TRACKED_METHODS, type TrackedMethod } from '../../protocol/records';
+import { withoutPageContext } from '../forwarding';
+import type { HookContext } from '../hook-context';
+import { defineHidden, isOurWrapper } from '../wrap-methods';
+
+const TRACKED: ReadonlySet<string> = new Set(TRACKED_METHODS);
+const nativePush = Array.prototype.push;
+const isArray = Array.isArray;
+
+/** The snippet stub: `window.analytics = []` with methods that push `[method, ...args]`. */
+export function isSnippetStub(value: unknown): value is unknown[] {
+  return isArray(value);
+}
+
+export function snippetWriteKey(stub: object): string | null {
+  const key = (stub as { _writeKey?: unknown })._writeKey;
+  return typeof key === 'string' ? key : null;
+}
+
+/**
+ * Captures calls queued on the stub before the library loads, in order, including
+ * those queued before the hook saw the stub. Each is remembered so that its replay
+ * on the loaded instance is linked to it rather than captured again.
+ */
+export function hookSnippetStub(context: HookContext, stub: unknown[], global: string | null): void {
+  if (context.registerInstance(stub, 'snippet', global) === null) return;
+
+  const capture = (item: unknown, stack: Error): void => {
+    if (!isArray(item) || typeof item[0] !== 'string' || !TRACKED.has(item[0])) return;
+    const method = item[0] as TrackedMethod;
+    const args = withoutPageContext(item.slice(1));
+    const instance = context.instanceRef(stub);
+    if (instance === undefined) return;
+    const callId = context.recordCall({ method, args, instance, queued: true, stack });
+    // The replay passes the arguments array's values; keep the originals, page context included.
+    context.forwarding.remember({ callId, method, args: item.slice(1) });
+  };
+
+  const existing = stub.slice();
+  const stack = new Error();
+  for (const item of existing) context.guard('snippet-existing', () => capture(item, stack), undefined);
+
+  let currentPush: unknown;
+  try {
+    currentPush = stub.push;
+  } catch {
+    return;
+  }
+  if (isOurWrapper(currentPush)) return;
+  const pushTarget = typeof currentPush === 'function' ? (currentPush as typeof nativePush) : nativePush;
+  const push = function identityLensSnippetPush(this: unknown, ...items: unknown[]): number {
+    const callStack = new Error();
+    for (const item of items) context.guard('snippet-push', () => capture(item, callStack), undefined);
+    return Reflect.apply(pushTarget, this, items) as number;
+  };
+  defineHidden(stub, 'push', push);
+}

@@ -1,0 +1,124 @@
+import { PROTOCOL_VERSION, WINDOW_TAG, type PageToBridge } from '../protocol/messages';
+import type { HookErrorRecord, PageRecord } from '../protocol/records';
+
+/** What the recorder needs from the window; injected so tests can drive it without a browser. */
+export interface PageTransport {
+  post(message: PageToBridge): void;
+  /** Calls back when the bridge announces itself. */
+  onBridgeReady(callback: () => void): void;
+  /** Defers a flush to the end of the current task (a microtask in the page). */
+  defer(callback: () => void): void;
+  now(): number;
+  randomId(): string;
+}
+
+/** Record fields the recorder fills in. */
+type Stamped = 'id' | 'seq' | 'at';
+export type RecordDraft = PageRecord extends infer R ? (R extends PageRecord ? Omit<R, Stamped> & { at?: number } : never) : never;
+
+/**
+ * Records held while the bridge is not yet listening. The hook starts before the
+ * content script in many loads; nothing may be lost in that window, but a page
+ * that never gets a bridge (extension disabled mid-load) must not grow without end.
+ */
+export const MAX_UNSENT_RECORDS = 100_000;
+
+export interface Recorder {
+  /** Stamps and queues a record; returns its id. Never throws. */
+  emit(draft: RecordDraft, finalise?: (record: PageRecord) => PageRecord): string;
+  /** Counts an exception the hook swallowed, reported as one `hook-error` record per site. */
+  countError(where: string, error: unknown): void;
+  /** Sends everything queued now (pagehide cannot wait for a microtask). */
+  flush(): void;
+  readonly pageLoadId: string;
+}
+
+export function createRecorder(transport: PageTransport): Recorder {
+  const pageLoadId = transport.randomId();
+  let seq = 0;
+  let bridgeReady = false;
+  let flushScheduled = false;
+  let queue: Array<{ record: PageRecord; finalise?: (record: PageRecord) => PageRecord }> = [];
+  let overflowed = 0;
+  const errors = new Map<string, { count: number; message: string }>();
+
+  const flush = (): void => {
+    flushScheduled = false;
+    if (!bridgeReady) return;
+    if (errors.size > 0) {
+      for (const [where, { count, message }] of errors) {
+        const record: HookErrorRecord = {
+          id: `${pageLoadId}:${(seq += 1)}`,
+          seq,
+          at: transport.now(),
+          kind: 'hook-error',
+          where,
+          message,
+          count,
+        };
+        queue.push({ record });
+      }
+      errors.clear();
+    }
+    if (queue.length === 0) return;
+    const batch = queue;
+    queue = [];
+    const records: PageRecord[] = [];
+    for (const item of batch) {
+      try {
+        records.push(item.finalise ? item.finalise(item.record) : item.record);
+      } catch (error) {
+        records.push(item.record);
+        countError('finalise', error);
+      }
+    }
+    try {
+      transport.post({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'records', records });
+    } catch (error) {
+      countError('post', error);
+    }
+  };
+
+  const schedule = (): void => {
+    if (flushScheduled || !bridgeReady) return;
+    flushScheduled = true;
+    transport.defer(flush);
+  };
+
+  const countError = (where: string, error: unknown): void => {
+    let message = 'unknown';
+    try {
+      message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    } catch {
+      // An exception whose toString throws is still counted.
+    }
+    const entry = errors.get(where);
+    if (entry) entry.count += 1;
+    else errors.set(where, { count: 1, message: message.slice(0, 500) });
+    schedule();
+  };
+
+  transport.onBridgeReady(() => {
+    bridgeReady = true;
+    schedule();
+  });
+
+  return {
+    pageLoadId,
+    emit(draft, finalise) {
+      seq += 1;
+      const id = `${pageLoadId}:${seq}`;
+      const record = { ...draft, id, seq, at: draft.at ?? transport.now() } as PageRecord;
+      if (queue.length >= MAX_UNSENT_RECORDS) {
+        queue.shift();
+        overflowed += 1;
+        if (overflowed === 1 || overflowed % 1000 === 0) countError('overflow', new Error(`${overflowed} records dropped before the bridge was ready`));
+      }
+      queue.push(finalise ? { record, finalise } : { record });
+      schedule();
+      return id;
+    },
+    countError,
+    flush,
+  };
+}

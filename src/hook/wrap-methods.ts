@@ -1,0 +1,208 @@
+import type { CapturedMethod, TrackedMethod } from '../protocol/records';
+import { TRACKED_METHODS } from '../protocol/records';
+import type { HookContext } from './hook-context';
+
+/** Our wrapper functions, so we never wrap a wrapper (instances are re-assigned, hooks re-run). */
+const ourWrappers = new WeakSet<Function>();
+export const isOurWrapper = (fn: unknown): boolean => typeof fn === 'function' && ourWrappers.has(fn);
+
+/** Where a wrapper finds the messageId of the event a call produced, per library shape. */
+export type MessageIdOf = (result: unknown) => string | null;
+
+export const messageIdOfContext: MessageIdOf = (result) => {
+  const event = (result as { event?: { messageId?: unknown } } | null)?.event;
+  return typeof event?.messageId === 'string' ? event.messageId : null;
+};
+
+/** AnalyticsBrowser resolves to `[Context]`-like tuples for some methods and to a Context for others. */
+export const messageIdOfBufferedResult: MessageIdOf = (result) =>
+  messageIdOfContext(Array.isArray(result) ? result[1] ?? result[0] : result);
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  try {
+    return (
+      (typeof value === 'object' || typeof value === 'function') &&
+      value !== null &&
+      typeof (value as { then?: unknown }).then === 'function'
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Reads that are not calls of intent: `group()` with no arguments returns the Group object. */
+function isRead(method: TrackedMethod, args: readonly unknown[]): boolean {
+  return method === 'group' && args.length === 0;
+}
+
+export function defineHidden(target: object, key: string, value: unknown): boolean {
+  try {
+    Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
+    return true;
+  } catch {
+    // Frozen or non-configurable: the page keeps its own method, uncaptured but intact.
+    return false;
+  }
+}
+
+/**
+ * Wraps `method` on `target` with a function that records the call, calls the
+ * original with the same `this` and arguments, and returns its result untouched.
+ * Exceptions the original throws reach the page unchanged; ours never do.
+ */
+export interface WrapOptions {
+  readonly messageIdOf: MessageIdOf;
+  /**
+   * The target only forwards to a loaded instance we also wrap (`AnalyticsBrowser`):
+   * its call is recorded here and claimed there, and the instance reports the result.
+   */
+  readonly forwards?: boolean;
+}
+
+export function wrapMethod(context: HookContext, target: object, method: TrackedMethod, options: WrapOptions): void {
+  let original: unknown;
+  try {
+    original = (target as Record<string, unknown>)[method];
+  } catch {
+    return;
+  }
+  if (typeof original !== 'function' || isOurWrapper(original)) return;
+  const originalFn = original as (...args: unknown[]) => unknown;
+
+  const wrapper = function identityLensWrapper(this: unknown, ...args: unknown[]): unknown {
+    const stack = new Error();
+    let callId: string | null = null;
+    context.guard(
+      'record-call',
+      () => {
+        if (isRead(method, args)) return;
+        const forwarded = context.forwarding.claim(method, args);
+        if (forwarded) {
+          callId = forwarded.callId;
+          return;
+        }
+        const instance = context.instanceRef(target);
+        if (instance === undefined) return;
+        const id = context.recordCall({ method, args, instance, queued: false, stack });
+        if (options.forwards) context.forwarding.remember({ callId: id, method, args });
+        else callId = id;
+      },
+      undefined,
+    );
+    const previousCall = context.currentCallId;
+    context.currentCallId = callId;
+    context.internalDepth += 1;
+    let result: unknown;
+    try {
+      result = Reflect.apply(originalFn, this, args);
+    } catch (error) {
+      context.internalDepth -= 1;
+      context.currentCallId = previousCall;
+      if (callId !== null) context.guard('record-result', () => context.recordResult(callId as string, 'threw', null, error), undefined);
+      throw error;
+    }
+    context.internalDepth -= 1;
+    context.currentCallId = previousCall;
+    if (callId !== null) observeResult(context, callId, result, options.messageIdOf);
+    context.watchStorage('after-call');
+    return result;
+  };
+  ourWrappers.add(wrapper);
+  defineHidden(target, method, wrapper);
+}
+
+function observeResult(context: HookContext, callId: string, result: unknown, messageIdOf: MessageIdOf): void {
+  context.guard(
+    'observe-result',
+    () => {
+      if (!isThenable(result)) {
+        context.recordResult(callId, 'returned', null, null);
+        return;
+      }
+      // Observing settles nothing and returns nothing to the page: the page still holds
+      // the very promise the library returned. The rejection handler does mark that
+      // promise as handled, which is the one visible difference (no unhandledrejection).
+      result.then(
+        (value) => context.guard('result', () => context.recordResult(callId, 'resolved', messageIdOf(value), null), undefined),
+        (error: unknown) => context.guard('result', () => context.recordResult(callId, 'rejected', null, error), undefined),
+      );
+    },
+    undefined,
+  );
+}
+
+export function wrapTrackedMethods(context: HookContext, target: object, options: WrapOptions): void {
+  for (const method of TRACKED_METHODS) wrapMethod(context, target, method, options);
+}
+
+/** The user object's readers: `user().anonymousId()` creates an ID when none exists, which is worth seeing. */
+export function wrapUserReads(context: HookContext, user: object, owner: object): void {
+  const reads: Array<[string, CapturedMethod, 'ajs_anonymous_id' | 'ajs_user_id']> = [
+    ['anonymousId', 'user.anonymousId', 'ajs_anonymous_id'],
+    ['id', 'user.id', 'ajs_user_id'],
+  ];
+  for (const [property, method, key] of reads) {
+    let original: unknown;
+    try {
+      original = (user as Record<string, unknown>)[property];
+    } catch {
+      continue;
+    }
+    if (typeof original !== 'function' || isOurWrapper(original)) continue;
+    const originalFn = original as (...args: unknown[]) => unknown;
+    const wrapper = function identityLensUserRead(this: unknown, ...args: unknown[]): unknown {
+      if (context.internalDepth > 0) return Reflect.apply(originalFn, this, args);
+      const stack = new Error();
+      const before = context.guard(
+        'read-before',
+        () => {
+          const snapshot = context.storage();
+          return snapshot.localStorage[key] ?? snapshot.cookie[key] ?? null;
+        },
+        null,
+      );
+      context.internalDepth += 1;
+      let result: unknown;
+      try {
+        result = Reflect.apply(originalFn, this, args);
+      } finally {
+        context.internalDepth -= 1;
+      }
+      context.guard(
+        'record-read',
+        () => {
+          // Storage is re-read now so that `storedBefore` reflects the state just before this read.
+          const instance = context.instanceRef(owner);
+          if (instance === undefined) return;
+          context.recordCall({ method, args, instance, queued: false, stack, returned: result, storedBefore: before });
+        },
+        undefined,
+      );
+      context.watchStorage('after-call');
+      return result;
+    };
+    ourWrappers.add(wrapper);
+    defineHidden(user, property, wrapper);
+  }
+}
+
+/** Wraps `user()` so the object it returns has its readers wrapped; the same object is returned. */
+export function wrapUserAccessor(context: HookContext, target: object): void {
+  let original: unknown;
+  try {
+    original = (target as Record<string, unknown>).user;
+  } catch {
+    return;
+  }
+  if (typeof original !== 'function' || isOurWrapper(original)) return;
+  const originalFn = original as (...args: unknown[]) => unknown;
+  const wrapper = function identityLensUser(this: unknown, ...args: unknown[]): unknown {
+    const user = Reflect.apply(originalFn, this, args);
+    if (typeof user === 'object' && user !== null && !isThenable(user)) {
+      context.guard('wrap-user', () => wrapUserReads(context, user, target), undefined);
+    }
+    return user;
+  };
+  ourWrappers.add(wrapper);
+  defineHidden(target, 'user', wrapper);
+}

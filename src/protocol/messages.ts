@@ -1,0 +1,43 @@
+import type { PageRecord } from './records';
+
+/**
+ * The only contract between contexts. Messages are named by direction; a breaking
+ * change bumps PROTOCOL_VERSION so that a stale content script in an old tab is
+ * recognised instead of misread.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** Every window message of ours carries this tag, so the page's own messages are ignored cheaply. */
+export const WINDOW_TAG = '__identityLens';
+
+/** Page (main world) → bridge (content script), over window.postMessage. */
+export type PageToBridge =
+  | { readonly [WINDOW_TAG]: typeof PROTOCOL_VERSION; readonly type: 'hello' }
+  | {
+      readonly [WINDOW_TAG]: typeof PROTOCOL_VERSION;
+      readonly type: 'records';
+      readonly records: readonly PageRecord[];
+    };
+
+/** Bridge → page, over window.postMessage. */
+export type BridgeToPage = {
+  readonly [WINDOW_TAG]: typeof PROTOCOL_VERSION;
+  readonly type: 'bridge-ready';
+};
+
+/** Bridge → background, over runtime.sendMessage. The sender (tab, frame) comes from the runtime, never from here. */
+export type BridgeToBackground = {
+  readonly channel: 'identity-lens';
+  readonly version: typeof PROTOCOL_VERSION;
+  readonly type: 'page-records';
+  /** Monotonic per bridge; lets the background log gaps, though records are idempotent anyway. */
+  readonly batch: number;
+  readonly records: readonly PageRecord[];
+  /** Page messages the bridge dropped since its last batch, by reason. */
+  readonly dropped: Readonly<Record<string, number>>;
+};
+
+/** Background → bridge: the reply to a BridgeToBackground message. */
+export type BackgroundToBridge =
+  | { readonly ok: true; readonly stored: number; readonly sessionId: string }
+  | { readonly ok: false; readonly error: string; readonly retry: boolean };

@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import { hookAnalyticsNext } from '../../src/hook/adapters/analytics-next';
+import { hookBuffered } from '../../src/hook/adapters/buffered';
+import { hookClassic } from '../../src/hook/adapters/classic';
+import { hookSnippetStub } from '../../src/hook/adapters/snippet';
+import type { CallRecord, CallResultRecord, EventRecord, InstanceRecord, PageRecord } from '../../src/protocol/records';
+import { createHookHarness, FakeEmitter, FakeNextAnalytics } from './helpers/hook-harness';
+
+const calls = (records: PageRecord[]) => records.filter((r): r is CallRecord => r.kind === 'call');
+const results = (records: PageRecord[]) => records.filter((r): r is CallResultRecord => r.kind === 'call-result');
+
+/** The snippet's stub as Segment's template builds it, with v5's buffered page context. */
+function makeSnippet(): unknown[] & Record<string, unknown> {
+  const analytics = [] as unknown as unknown[] & Record<string, unknown>;
+  for (const method of ['identify', 'track', 'page', 'reset', 'setAnonymousId', 'alias', 'group', 'ready', 'on']) {
+    analytics[method] = (...args: unknown[]) => {
+      const item: unknown[] = [method, ...args];
+      if (['track', 'page', 'identify'].includes(method)) item.push({ __t: 'bpc', p: '/', u: 'https://shop.example/' });
+      analytics.push(item);
+      return analytics;
+    };
+  }
+  analytics.invoked = true;
+  return analytics;
+}
+
+describe('analytics-next instance', () => {
+  it('records each call with its arguments and the messageId its promise resolves with', async () => {
+    const harness = createHookHarness();
+    const analytics = new FakeNextAnalytics(harness);
+    hookAnalyticsNext(harness.context, analytics, 'inspector', null);
+    const returned = analytics.track('Signed Up', { plan: 'premium' });
+    expect(returned).toBeInstanceOf(Promise);
+    const ctx = await returned;
+    const records = await harness.records();
+    const instance = records.find((r): r is InstanceRecord => r.kind === 'instance');
+    expect(instance).toMatchObject({ origin: 'inspector', apiHost: 'proxy.example.com/seg/v1', version: '1.84.3' });
+    const [call] = calls(records);
+    expect(call).toMatchObject({ method: 'track', args: ['Signed Up', { plan: 'premium' }], queued: false });
+    expect(call?.instance).toMatchObject({ shape: 'analytics-next', writeKey: 'wk' });
+    expect(results(records)).toEqual([expect.objectContaining({ callId: call?.id, outcome: 'resolved', messageId: ctx.event.messageId })]);
+    const events = records.filter((r): r is EventRecord => r.kind === 'event');
+    expect(events.map((e) => e.phase)).toEqual(['enriched', 'delivered']);
+    expect(events[0]?.messageId).toBe(ctx.event.messageId);
+  });
+
+  it('returns exactly what the library returns and lets its exceptions through unchanged', async () => {
+    const harness = createHookHarness();
+    const analytics = new FakeNextAnalytics(harness);
+    const boom = new Error('library failure');
+    (analytics as unknown as { alias: () => never }).alias = () => {
+      throw boom;
+    };
+    hookAnalyticsNext(harness.context, analytics, 'global', 'analytics');
+    expect(analytics.setAnonymousId('given-id')).toBe('given-id');
+    expect(() => analytics.alias('x')).toThrow(boom);
+    const records = await harness.records();
+    expect(results(records).map((r) => r.outcome)).toEqual(['returned', 'threw']);
+    expect(results(records)[1]?.error).toBe('Error: library failure');
+  });
+
+  it('records the identity a call passes in options', async () => {
+    const harness = createHookHarness();
+    const analytics = new FakeNextAnalytics(harness);
+    hookAnalyticsNext(harness.context, analytics, 'inspector', null);
+    void (analytics as unknown as { track: (...a: unknown[]) => unknown }).track('Viewed', {}, { anonymousId: 'from-options', userId: 42 });
+    const [call] = calls(await harness.records());
+    expect(call).toMatchObject({ optionsAnonymousId: 'from-options', optionsUserId: 42 });
+  });
+
+  it("records the page's user().anonymousId() reads, not the library's own", async () => {
+    const harness = createHookHarness();
+    const analytics = new FakeNextAnalytics(harness);
+    hookAnalyticsNext(harness.context, analytics, 'inspector', null);
+    const id = analytics.user().anonymousId();
+    await analytics.track('After read');
+    const reads = calls(await harness.records()).filter((c) => c.method.startsWith('user.'));
+    expect(reads).toEqual([expect.objectContaining({ method: 'user.anonymousId', returned: id, storedBefore: null })]);
+  });
+
+  it('captures nothing twice when the same instance is offered again', async () => {
+    const harness = createHookHarness();
+    const analytics = new FakeNextAnalytics(harness);
+    hookAnalyticsNext(harness.context, analytics, 'inspector', null);
+    hookAnalyticsNext(harness.context, analytics, 'global', 'analytics');
+    await analytics.track('Once');
+    expect(calls(await harness.records())).toHaveLength(1);
+  });
+
+  it('takes the storage snapshot after calls, with the changed keys', async () => {
+    const harness = createHookHarness();
+    const analytics = new FakeNextAnalytics(harness);
+    hookAnalyticsNext(harness.context, analytics, 'inspector', null);
+    void analytics.identify('97980cfea0067');
+    const storage = (await harness.records()).filter((r) => r.kind === 'storage');
+    // One read for the whole task, however many calls and events it saw.
+    expect(storage).toHaveLength(1);
+    expect((storage[0] as { changed: unknown[] }).changed).toEqual(
+      expect.arrayContaining([
+        { area: 'localStorage', key: 'ajs_user_id' },
+        { area: 'localStorage', key: 'ajs_anonymous_id' },
+      ]),
+    );
+  });
+});
+
+describe('snippet stub', () => {
+  it('captures calls queued before load in order, including those queued before the hook', async () => {
+    const harness = createHookHarness();
+    const snippet = makeSnippet();
+    (snippet.page as () => void)();
+    hookSnippetStub(harness.context, snippet, 'analytics');
+    (snippet.track as (e: string, p: object) => void)('Snippet Queued', { order: 1 });
+    (snippet.identify as (id: string) => void)('u1');
+    const queued = calls(await harness.records());
+    expect(queued.map((c) => [c.method, c.queued])).toEqual([
+      ['page', true],
+      ['track', true],
+      ['identify', true],
+    ]);
+    // The snippet's page context is the snippet's, not an argument the page passed.
+    expect(queued[1]?.args).toEqual(['Snippet Queued', { order: 1 }]);
+    expect(snippet).toHaveLength(3);
+  });
+
+  it('links the replay on the loaded instance to the queued call instead of capturing it again', async () => {
+    const harness = createHookHarness();
+    const snippet = makeSnippet();
+    hookSnippetStub(harness.context, snippet, 'analytics');
+    const properties = { order: 1 };
+    (snippet.track as (e: string, p: object) => void)('Snippet Queued', properties);
+    const analytics = new FakeNextAnalytics(harness);
+    hookAnalyticsNext(harness.context, analytics, 'global', 'analytics');
+    // analytics-next replays the buffered call with the same values and the page context last.
+    const [, ...args] = snippet[0] as unknown[];
+    const ctx = await (analytics.track as (...a: unknown[]) => Promise<{ event: { messageId: string } }>)(...args);
+    const records = await harness.records();
+    const captured = calls(records);
+    expect(captured).toHaveLength(1);
+    expect(results(records)).toEqual([expect.objectContaining({ callId: captured[0]?.id, messageId: ctx.event.messageId })]);
+  });
+
+  it('reads the writeKey once load() has set it', async () => {
+    const harness = createHookHarness({ writeKey: (target) => ((target as { _writeKey?: string })._writeKey ?? null) });
+    const snippet = makeSnippet();
+    hookSnippetStub(harness.context, snippet, 'analytics');
+    (snippet.page as () => void)();
+    snippet._writeKey = 'wk-snippet';
+    (snippet.track as (e: string) => void)('Later');
+    const captured = calls(await harness.records());
+    expect(captured.map((c) => c.instance.writeKey)).toEqual([null, 'wk-snippet']);
+  });
+});
+
+describe('AnalyticsBrowser on window', () => {
+  it('records intent at the call and lets the loaded instance report the result', async () => {
+    const harness = createHookHarness();
+    const instance = new FakeNextAnalytics(harness);
+    const buffered = {
+      then: (resolve: (v: unknown) => void) => resolve([instance]),
+      track: (...args: unknown[]) => Promise.resolve((instance.track as (...a: unknown[]) => unknown)(...args)),
+    };
+    hookBuffered(harness.context, buffered, 'analytics');
+    hookAnalyticsNext(harness.context, instance, 'inspector', null);
+    const ctx = (await buffered.track('Bought', { sku: 'A' })) as { event: { messageId: string } };
+    const records = await harness.records();
+    const captured = calls(records);
+    expect(captured).toHaveLength(1);
+    expect(captured[0]?.instance.shape).toBe('buffered');
+    expect(results(records)).toEqual([expect.objectContaining({ callId: captured[0]?.id, messageId: ctx.event.messageId })]);
+  });
+});
+
+describe('classic analytics.js', () => {
+  it('ties the messageId from the synchronous invoke event to the call', async () => {
+    const harness = createHookHarness();
+    const emitter = new FakeEmitter();
+    const classic = {
+      VERSION: '4.1.11',
+      initialize() {},
+      on: (event: string, listener: (...a: unknown[]) => void) => emitter.on(event, listener),
+      track(event: string) {
+        emitter.emit('invoke', { obj: { type: 'track', event, messageId: 'ajs-abc', anonymousId: 'a1' } });
+        return this;
+      },
+      _integrations: { 'Segment.io': { options: { apiKey: 'wk-classic', apiHost: 'api.segment.io/v1' } } },
+    };
+    hookClassic(harness.context, classic, 'analytics');
+    expect(classic.track('Clicked')).toBe(classic);
+    const records = await harness.records();
+    const [call] = calls(records);
+    const event = records.find((r): r is EventRecord => r.kind === 'event');
+    expect(event).toMatchObject({ callId: call?.id, messageId: 'ajs-abc', phase: 'enriched' });
+  });
+});
+
+describe('recorder', () => {
+  it('holds records until the bridge is ready, then sends them in one message', async () => {
+    const harness = createHookHarness({ ready: false });
+    const analytics = new FakeNextAnalytics(harness);
+    hookAnalyticsNext(harness.context, analytics, 'inspector', null);
+    await analytics.track('Early');
+    expect(harness.posted).toHaveLength(0);
+    harness.bridgeReady();
+    const records = await harness.records();
+    expect(harness.posted).toHaveLength(1);
+    expect(records.map((r) => r.kind)).toEqual(expect.arrayContaining(['instance', 'call', 'call-result', 'event']));
+    // Ids are unique and sequence numbers strictly increase.
+    expect(new Set(records.map((r) => r.id)).size).toBe(records.length);
+  });
+
+  it('counts exceptions it swallowed as one hook-error record per site', async () => {
+    const harness = createHookHarness();
+    for (let i = 0; i < 3; i += 1) harness.context.guard('test-site', () => {
+      throw new Error('inner');
+    }, undefined);
+    const errors = (await harness.records()).filter((r) => r.kind === 'hook-error');
+    expect(errors).toEqual([expect.objectContaining({ where: 'test-site', count: 3, message: 'Error: inner' })]);
+  });
+});

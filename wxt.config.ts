@@ -1,0 +1,23 @@
+import { defineConfig } from 'wxt';
+import preact from '@preact/preset-vite';
+
+// Both browsers build as MV3: the page hook must run in the page's main world
+// before any page script, which only a manifest-declared `world: "MAIN"` content
+// script guarantees (Chrome 111+, Firefox 128+). See README "Architecture".
+export default defineConfig({
+  srcDir: '.',
+  entrypointsDir: 'entrypoints',
+  modules: ['@wxt-dev/webextension-polyfill'],
+  manifestVersion: 3,
+  manifest: {
+    name: 'Identity Lens',
+    description:
+      'See who the visitor is, live: Segment identity state, its history, and the mistakes that break attribution.',
+    permissions: ['storage', 'cookies', 'webRequest', 'webNavigation', 'unlimitedStorage'],
+    host_permissions: ['<all_urls>'],
+    browser_specific_settings: {
+      gecko: { id: 'identity-lens@example.org', strict_min_version: '128.0' },
+    },
+  },
+  vite: () => ({ plugins: [preact()] }),
+});
