@@ -10,8 +10,8 @@ import type { PageRecord } from '../protocol/records';
 
 /** How the bridge talks to each side; given to it so tests need no browser. */
 export interface BridgeTransport {
-  /** Subscribes to window messages from this frame's own page. */
-  listenToPage(callback: (data: unknown) => void): void;
+  /** Subscribes to this frame's page events; `detail` is the JSON text the hook sent. */
+  listenToPage(callback: (detail: unknown) => void): void;
   postToPage(message: BridgeToPage): void;
   /** Resolves with the background's reply; rejects when the background is unreachable (service worker restarting). */
   sendToBackground(message: BridgeToBackground): Promise<unknown>;
@@ -19,6 +19,8 @@ export interface BridgeTransport {
 }
 
 export const MAX_RECORDS_PER_BATCH = 1000;
+/** A page message larger than this is dropped, not parsed (the hook's clone limits keep real ones far below). */
+export const MAX_MESSAGE_CHARS = 64 * 1024 * 1024;
 const RETRY_DELAYS_MS = [50, 100, 250, 500, 1000, 2000];
 
 export interface Bridge {
@@ -111,7 +113,22 @@ export function createBridge(transport: BridgeTransport): Bridge {
     transport.setTimer(flush, delay);
   }
 
-  transport.listenToPage((data) => {
+  transport.listenToPage((detail) => {
+    if (typeof detail !== 'string') {
+      countDrop('message-not-text');
+      return;
+    }
+    if (detail.length > MAX_MESSAGE_CHARS) {
+      countDrop('message-too-large');
+      return;
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(detail);
+    } catch {
+      countDrop('message-not-json');
+      return;
+    }
     const parsed = parsePageMessage(data);
     if (parsed === null) return;
     if (!parsed.ok) {
@@ -128,7 +145,8 @@ export function createBridge(transport: BridgeTransport): Bridge {
       if (checked.ok) pending.push(checked.value);
       else countDrop(checked.reason);
     }
-    scheduleFlush(0);
+    // At once, not on a timer: this may be the batch the hook flushed at pagehide.
+    flush();
   });
   // The hook may have said hello before we listened; announce ourselves as well.
   transport.postToPage({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'bridge-ready' });

@@ -1,23 +1,21 @@
 import browser from 'webextension-polyfill';
+import { BRIDGE_EVENT, PAGE_EVENT } from '../protocol/messages';
 import { createBridge } from './bridge';
 
 /** Wires the bridge to this frame's window and the extension runtime. */
 export function startBridge(): void {
   const bridge = createBridge({
     listenToPage(callback) {
-      window.addEventListener('message', (event) => {
-        // Only our own page: other frames' messages are theirs to relay.
-        if (event.source === window) callback(event.data);
-      });
+      window.addEventListener(PAGE_EVENT, (event) => callback((event as CustomEvent<unknown>).detail));
     },
     postToPage(message) {
-      window.postMessage(message, '*');
+      window.dispatchEvent(new CustomEvent(BRIDGE_EVENT, { detail: JSON.stringify(message) }));
     },
     sendToBackground: (message) => browser.runtime.sendMessage(message),
     setTimer(callback, ms) {
       setTimeout(callback, ms);
     },
   });
-  // The hook flushes on pagehide in the page; relay that batch at once too.
-  window.addEventListener('pagehide', () => setTimeout(() => bridge.flush(), 0));
+  // Anything still waiting for a retry goes now: the page may not live to see the timer.
+  window.addEventListener('pagehide', () => bridge.flush());
 }

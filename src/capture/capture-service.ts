@@ -147,6 +147,24 @@ export function createCaptureService(deps: CaptureDeps) {
     };
   }
 
+  /**
+   * The tab's open session, created on its first Segment activity. A top-frame
+   * commit seen before that (no session yet) becomes the session's first page and
+   * navigation record. Call inside the tab's queue.
+   */
+  async function sessionFor(tabId: number, url: string | null, at: number) {
+    const existing = await store.openSession(tabId);
+    if (existing) return existing;
+    const pending = pendingCommits.get(tabId);
+    pendingCommits.delete(tabId);
+    const session = await store.sessionForTab(tabId, pending?.url ?? url, pending?.timeStamp ?? at);
+    if (pending) {
+      const navigation = navigationRecord(pending, classifyCommit(pending.transitionType, pending.transitionQualifiers));
+      await store.appendRecords(session, { tabId, frameId: 0 }, [navigation]);
+    }
+    return session;
+  }
+
   const service = {
     /** runtime.onMessage from the bridge. The tab and frame come from the sender, never from the message. */
     async handleBridgeMessage(message: unknown, sender: MessageSender): Promise<BackgroundToBridge> {
@@ -167,13 +185,8 @@ export function createCaptureService(deps: CaptureDeps) {
       }
       const pageUrl = sender.tab?.url ?? sender.url ?? null;
       return perTab(tabId, async () => {
-        const pending = pendingCommits.get(tabId);
-        const session = await store.sessionForTab(tabId, pending?.url ?? pageUrl, pending?.timeStamp ?? clock.now());
+        const session = await sessionFor(tabId, pageUrl, clock.now());
         const extra: BackgroundRecord[] = [];
-        if (pending) {
-          pendingCommits.delete(tabId);
-          extra.push(navigationRecord(pending, classifyCommit(pending.transitionType, pending.transitionQualifiers)));
-        }
         if (Object.keys(dropped).length > 0) {
           const stats: BridgeStatsRecord = { id: backgroundId('stats'), at: clock.now(), seq: nextSeq(), kind: 'bridge-stats', dropped };
           extra.push(stats);
@@ -189,18 +202,22 @@ export function createCaptureService(deps: CaptureDeps) {
     /** webRequest.onBeforeRequest (with requestBody). */
     async handleBeforeRequest(details: BeforeRequestDetails): Promise<void> {
       if (details.tabId < 0 || details.method !== 'POST') return;
-      const session = await store.openSession(details.tabId);
-      const recognition = recogniseUrl(details.url, {
-        pageHosts: session?.apiHosts ?? [],
-        userHosts: await deps.userApiHosts(),
-      });
-      if (recognition === null) return;
-      const body = decodeBody(details.requestBody);
-      const parsed = body === null ? null : parseTrackingBody(details.url, body, recognition === 'maybe');
-      if (recognition === 'maybe' && parsed === null) return;
+      // Queued at once, before any await: the request's completion event is queued
+      // behind it and so always finds the record this writes.
       trackedRequests.set(details.requestId, details.tabId);
       await perTab(details.tabId, async () => {
-        const current = await store.sessionForTab(details.tabId, details.documentUrl ?? details.initiator ?? null, details.timeStamp);
+        const session = await store.openSession(details.tabId);
+        const recognition = recogniseUrl(details.url, {
+          pageHosts: session?.apiHosts ?? [],
+          userHosts: await deps.userApiHosts(),
+        });
+        const body = recognition === null ? null : decodeBody(details.requestBody);
+        const parsed = body === null ? null : parseTrackingBody(details.url, body, recognition === 'maybe');
+        if (recognition === null || (recognition === 'maybe' && parsed === null)) {
+          trackedRequests.delete(details.requestId);
+          return;
+        }
+        const current = session ?? (await sessionFor(details.tabId, details.documentUrl ?? details.initiator ?? null, details.timeStamp));
         const messages = parsed?.messages ?? [];
         const record: WireRecord & { sessionId: string; tabId: number; frameId: number } = {
           id: wireRecordId(current.id, details.requestId),
@@ -235,7 +252,8 @@ export function createCaptureService(deps: CaptureDeps) {
     async handleRequestEnd(details: RequestEndDetails, outcome: 'completed' | 'failed'): Promise<void> {
       if (details.tabId < 0) return;
       if (!trackedRequests.has(details.requestId)) {
-        // After a service worker restart the map is empty: only tracking-shaped URLs are worth a lookup.
+        // Recognised requests are always in the map by now (see handleBeforeRequest),
+        // unless the service worker restarted in between: then IndexedDB answers, for tracking-shaped URLs only.
         if (recogniseUrl(details.url, { pageHosts: [], userHosts: [] }) === null) return;
       }
       trackedRequests.delete(details.requestId);

@@ -29,6 +29,8 @@ export interface HookContext {
   currentCallId: string | null;
   /** Registers an instance once and returns its reference; `null` means it was seen already. */
   registerInstance(target: object, shape: InstanceShape, global: string | null): InstanceRef | null;
+  /** An instance first seen through the inspector is later assigned to a window global: name it. */
+  noteGlobal(target: object, global: string): void;
   /** The instance's reference now: the snippet learns its writeKey only when `load()` runs. */
   instanceRef(target: object): InstanceRef | undefined;
   recordCall(input: {
@@ -140,6 +142,10 @@ export function createHookContext(options: HookContextOptions): HookContext {
       };
       instances.set(target, { ref, shape });
       return ref;
+    },
+    noteGlobal(target, global) {
+      const entry = instances.get(target);
+      if (entry && entry.ref.global === null) entry.ref = { ...entry.ref, global };
     },
     instanceRef(target) {
       const entry = instances.get(target);

@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, WINDOW_TAG, type PageToBridge } from '../protocol/messages';
+import { BRIDGE_EVENT, PAGE_EVENT, PROTOCOL_VERSION, WINDOW_TAG, type PageToBridge } from '../protocol/messages';
 import type { InstanceShape, LifecycleEvent } from '../protocol/records';
 import { analyticsNextWriteKey, hookAnalyticsNext, isAnalyticsNext } from './adapters/analytics-next';
 import { bufferedWriteKey, hookBuffered, isBuffered } from './adapters/buffered';
@@ -28,6 +28,7 @@ function describeWriteKey(target: object, shape: InstanceShape): string | null {
 
 /** Hooks whatever a window global holds; unknown values are left alone. */
 function hookValue(context: HookContext, value: unknown, global: string | null): void {
+  if (global !== null && typeof value === 'object' && value !== null) context.noteGlobal(value, global);
   if (isSnippetStub(value)) hookSnippetStub(context, value, global);
   else if (isAnalyticsNext(value)) hookAnalyticsNext(context, value, 'global', global);
   else if (isBuffered(value)) hookBuffered(context, value, global);
@@ -153,18 +154,28 @@ function randomHex(win: Window): string {
 
 export function createWindowTransport(win: Window): PageTransport {
   // Every intrinsic is taken now, before page scripts can replace it.
-  const postMessage = win.postMessage.bind(win);
+  const dispatchEvent = win.dispatchEvent.bind(win);
   const addEventListener = win.addEventListener.bind(win);
+  const CustomEventCtor = (win as unknown as typeof globalThis).CustomEvent;
+  const stringify = JSON.stringify;
+  const parse = JSON.parse;
   const queueMicrotaskFn = win.queueMicrotask.bind(win);
   const performanceNow = win.performance.now.bind(win.performance);
   const timeOrigin = win.performance.timeOrigin;
   return {
-    post: (message: PageToBridge) => postMessage(message, '*'),
+    post: (message: PageToBridge) => {
+      dispatchEvent(new CustomEventCtor(PAGE_EVENT, { detail: stringify(message) }));
+    },
     onBridgeReady(callback) {
-      addEventListener('message', (event: MessageEvent) => {
-        if (event.source !== win) return;
-        const data = event.data as Record<string, unknown> | null;
-        if (typeof data === 'object' && data !== null && data[WINDOW_TAG] === PROTOCOL_VERSION && data.type === 'bridge-ready') callback();
+      addEventListener(BRIDGE_EVENT, (event: Event) => {
+        const detail = (event as CustomEvent<unknown>).detail;
+        if (typeof detail !== 'string') return;
+        try {
+          const data = parse(detail) as Record<string, unknown> | null;
+          if (typeof data === 'object' && data !== null && data[WINDOW_TAG] === PROTOCOL_VERSION && data.type === 'bridge-ready') callback();
+        } catch {
+          // Not ours: a page may dispatch anything under any name.
+        }
       });
     },
     defer: queueMicrotaskFn,

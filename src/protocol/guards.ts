@@ -107,6 +107,8 @@ export function parsePageMessage(data: unknown): Validation<PageToBridge> | null
   if (!isObject(data) || !(WINDOW_TAG in data)) return null;
   if (data[WINDOW_TAG] !== PROTOCOL_VERSION) return { ok: false, reason: 'message-bad-version' };
   if (data.type === 'hello') return { ok: true, value: data as unknown as PageToBridge };
+  // The bridge's own announcement comes back to its window listener too.
+  if (data.type === 'bridge-ready') return null;
   if (data.type !== 'records') return { ok: false, reason: 'message-unknown-type' };
   if (!Array.isArray(data.records)) return { ok: false, reason: 'message-bad-records' };
   if (data.records.length > MAX_RECORDS_PER_MESSAGE) return { ok: false, reason: 'message-too-many-records' };

@@ -7,10 +7,20 @@ import type { PageRecord } from './records';
  */
 export const PROTOCOL_VERSION = 1;
 
-/** Every window message of ours carries this tag, so the page's own messages are ignored cheaply. */
+/** Every page message of ours carries this tag and version. */
 export const WINDOW_TAG = '__identityLens';
 
-/** Page (main world) → bridge (content script), over window.postMessage. */
+/**
+ * Page and bridge talk through DOM events on window whose `detail` is a JSON
+ * string. Unlike window.postMessage, dispatchEvent reaches the other world's
+ * listener synchronously, so the batch flushed at pagehide is relayed before the
+ * document goes away; and strings cross worlds unchanged in Chrome and Firefox,
+ * where objects would need per-browser cloning.
+ */
+export const PAGE_EVENT = 'identity-lens:page';
+export const BRIDGE_EVENT = 'identity-lens:bridge';
+
+/** Page (main world) → bridge (content script), as a PAGE_EVENT. */
 export type PageToBridge =
   | { readonly [WINDOW_TAG]: typeof PROTOCOL_VERSION; readonly type: 'hello' }
   | {
@@ -19,7 +29,7 @@ export type PageToBridge =
       readonly records: readonly PageRecord[];
     };
 
-/** Bridge → page, over window.postMessage. */
+/** Bridge → page, as a BRIDGE_EVENT. */
 export type BridgeToPage = {
   readonly [WINDOW_TAG]: typeof PROTOCOL_VERSION;
   readonly type: 'bridge-ready';

@@ -3,7 +3,7 @@ import { hookAnalyticsNext } from '../../src/hook/adapters/analytics-next';
 import { hookBuffered } from '../../src/hook/adapters/buffered';
 import { hookClassic } from '../../src/hook/adapters/classic';
 import { hookSnippetStub } from '../../src/hook/adapters/snippet';
-import type { CallRecord, CallResultRecord, EventRecord, InstanceRecord, PageRecord } from '../../src/protocol/records';
+import type { CallRecord, CallResultRecord, EventRecord, InstanceRecord, PageRecord, StorageRecord } from '../../src/protocol/records';
 import { createHookHarness, FakeEmitter, FakeNextAnalytics } from './helpers/hook-harness';
 
 const calls = (records: PageRecord[]) => records.filter((r): r is CallRecord => r.kind === 'call');
@@ -95,7 +95,7 @@ describe('analytics-next instance', () => {
     const storage = (await harness.records()).filter((r) => r.kind === 'storage');
     // One read for the whole task, however many calls and events it saw.
     expect(storage).toHaveLength(1);
-    expect((storage[0] as { changed: unknown[] }).changed).toEqual(
+    expect((storage[0] as StorageRecord).changed).toEqual(
       expect.arrayContaining([
         { area: 'localStorage', key: 'ajs_user_id' },
         { area: 'localStorage', key: 'ajs_anonymous_id' },

@@ -1,0 +1,131 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+import type { StoredRecord, StoredSession } from '../../src/capture/db';
+import { compareRecords } from '../../src/core/link-records';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const EXTENSION_PATH = join(ROOT, '.output/chrome-mv3');
+
+const CHROMIUM_CANDIDATES = ['/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+/** Debian's Chromium (or CHROME_PATH). Missing it is a failure with instructions, never a silent pass. */
+export function findChromium(): string {
+  const fromEnv = process.env.CHROME_PATH;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`CHROME_PATH=${fromEnv} does not exist.`);
+    return fromEnv;
+  }
+  const found = CHROMIUM_CANDIDATES.find((path) => existsSync(path));
+  if (!found) {
+    throw new Error(
+      'No Chromium found for the real-browser tests. Install Debian\'s package (`sudo apt-get install -y chromium`) ' +
+        'or point CHROME_PATH at a Chromium/Chrome binary. Playwright\'s own browser download is not used.',
+    );
+  }
+  return found;
+}
+
+export function assertExtensionBuilt(): void {
+  if (!existsSync(join(EXTENSION_PATH, 'manifest.json'))) {
+    throw new Error(`The extension is not built at ${EXTENSION_PATH}: run \`npm run build\` first (npm test does).`);
+  }
+}
+
+export interface LensBrowser {
+  readonly context: BrowserContext;
+  readonly extensionId: string;
+  serviceWorker(): Promise<Worker>;
+  /** Everything Identity Lens stored, read from IndexedDB inside the extension. */
+  readStore(): Promise<{ sessions: StoredSession[]; records: StoredRecord[] }>;
+  /** Every URL the browser requested, to prove nothing left the machine. */
+  readonly requestedUrls: string[];
+  close(): Promise<void>;
+}
+
+export async function launchWithExtension(): Promise<LensBrowser> {
+  assertExtensionBuilt();
+  const userDataDir = mkdtempSync(join(tmpdir(), 'identity-lens-e2e-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: findChromium(),
+    headless: true,
+    args: [
+      `--disable-extensions-except=${EXTENSION_PATH}`,
+      `--load-extension=${EXTENSION_PATH}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const requestedUrls: string[] = [];
+  context.on('request', (request) => requestedUrls.push(request.url()));
+  const firstWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  const extensionId = new URL(firstWorker.url()).host;
+  // A just-installed extension's worker may still be evaluating its script; events
+  // before its listeners exist are not delivered to it (a real install is long done
+  // by the time its user browses). One evaluation waits for the script to finish.
+  await firstWorker.evaluate(() => true);
+
+  const serviceWorker = async (): Promise<Worker> => {
+    const live = context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${extensionId}/`));
+    if (live) return live;
+    // Stopped: opening an extension page wakes it.
+    const page = await context.newPage();
+    await page.goto(`chrome-extension://${extensionId}/manifest.json`);
+    const worker = await context.waitForEvent('serviceworker', { timeout: 15_000 });
+    await page.close();
+    return worker;
+  };
+
+  return {
+    context,
+    extensionId,
+    serviceWorker,
+    requestedUrls,
+    async readStore() {
+      const worker = await serviceWorker();
+      return worker.evaluate(async () => {
+        const db: IDBDatabase = await new Promise((resolveOpen, reject) => {
+          const request = indexedDB.open('identity-lens');
+          request.onsuccess = () => resolveOpen(request.result);
+          request.onerror = () => reject(request.error);
+        });
+        const all = <T>(store: string): Promise<T[]> =>
+          new Promise((resolveAll, reject) => {
+            const request = db.transaction(store).objectStore(store).getAll();
+            request.onsuccess = () => resolveAll(request.result as T[]);
+            request.onerror = () => reject(request.error);
+          });
+        const result = { sessions: await all<StoredSession>('sessions'), records: await all<StoredRecord>('records') };
+        db.close();
+        return result;
+      }).then(({ sessions, records }) => ({ sessions, records: records.sort(compareRecords) }));
+    },
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined/false), or fails with the last state described. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
