@@ -243,7 +243,10 @@ export function createCaptureService(deps: CaptureDeps) {
         };
         await store.putRecord(current, record);
         if (recognition === 'maybe') {
-          await store.updateSession(current.id, (s) => ({ ...s, apiHosts: [...new Set([...s.apiHosts, new URL(details.url).host])] }));
+          // Learn the proxy as host plus the path up to the endpoint, so its other endpoints are known from now on.
+          const url = new URL(details.url);
+          const learned = `${url.host}${url.pathname.replace(/\/[^/]*\/?$/, '')}`;
+          await store.updateSession(current.id, (s) => ({ ...s, apiHosts: [...new Set([...s.apiHosts, learned])] }));
         }
       });
     },

@@ -1,0 +1,262 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createCaptureService, type CaptureService } from '../../src/capture/capture-service';
+import type { BrowserCookie } from '../../src/capture/cookies';
+import { DB_VERSION, MIGRATIONS, openLensDatabase, type LensDatabase } from '../../src/capture/db';
+import { createSessionStore, type SessionStore } from '../../src/capture/session-store';
+import { PROTOCOL_VERSION } from '../../src/protocol/messages';
+import type { CookieRecord, PageRecord, Provenance, WireRecord } from '../../src/protocol/records';
+
+let db: LensDatabase;
+let store: SessionStore;
+let service: CaptureService;
+let now: number;
+let cookieJar: BrowserCookie[];
+let dbCounter = 0;
+
+const cookie = (name: string, value: string, extra: Partial<BrowserCookie> = {}): BrowserCookie => ({
+  name,
+  value,
+  domain: 'shop.example',
+  hostOnly: true,
+  path: '/',
+  secure: false,
+  httpOnly: false,
+  sameSite: 'lax',
+  session: false,
+  expirationDate: now / 1000 + 365 * 86_400,
+  ...extra,
+});
+
+const bridgeMessage = (records: PageRecord[], dropped: Record<string, number> = {}) => ({
+  channel: 'identity-lens',
+  version: PROTOCOL_VERSION,
+  type: 'page-records',
+  batch: 1,
+  records,
+  dropped,
+});
+
+const sender = (tabId: number, frameId = 0) => ({ tab: { id: tabId, url: 'https://shop.example/' }, frameId, url: 'https://shop.example/' });
+
+const lifecycle = (id: string, extra: Partial<PageRecord> = {}): PageRecord =>
+  ({ id, seq: 1, at: now, kind: 'lifecycle', event: 'hook-installed', frameUrl: 'https://shop.example/', topFrame: true, ...extra }) as PageRecord;
+
+const encode = (value: unknown) => ({ raw: [{ bytes: new TextEncoder().encode(JSON.stringify(value)).buffer as ArrayBuffer }] });
+
+beforeEach(async () => {
+  now = 1_790_000_000_000;
+  cookieJar = [];
+  db = await openLensDatabase(`test-${(dbCounter += 1)}`);
+  let ids = 0;
+  const clock = { now: () => now, randomId: () => `id${(ids += 1)}-aaaaaaaa` };
+  store = createSessionStore(db, clock);
+  service = createCaptureService({
+    store,
+    clock,
+    getCookies: async () => cookieJar,
+    userApiHosts: async () => ['collect.shop.example/seg'],
+  });
+});
+
+describe('page records', () => {
+  it('creates one session per tab on first activity and stores records with provenance from the sender', async () => {
+    const reply = await service.handleBridgeMessage(bridgeMessage([lifecycle('p:1')]), sender(7, 3));
+    expect(reply).toMatchObject({ ok: true, stored: 1 });
+    const [session] = await store.listSessions();
+    expect(session).toMatchObject({ tabId: 7, endedAt: null, recordCount: 1, pages: [{ url: 'https://shop.example/' }] });
+    const records = await store.recordsOf(session?.id ?? '');
+    expect(records[0]).toMatchObject({ id: 'p:1', sessionId: session?.id, tabId: 7, frameId: 3 });
+  });
+
+  it('stores a resent batch once (the bridge resends after a lost reply)', async () => {
+    const message = bridgeMessage([lifecycle('p:1'), lifecycle('p:2')]);
+    await service.handleBridgeMessage(message, sender(7));
+    const again = await service.handleBridgeMessage(message, sender(7));
+    expect(again).toMatchObject({ ok: true, stored: 0 });
+    const [session] = await store.listSessions();
+    expect(session?.recordCount).toBe(2);
+    expect(await store.recordsOf(session?.id ?? '')).toHaveLength(2);
+  });
+
+  it('serialises concurrent first messages of a tab into one session', async () => {
+    await Promise.all([1, 2, 3, 4].map((n) => service.handleBridgeMessage(bridgeMessage([lifecycle(`p:${n}`)]), sender(9))));
+    const sessions = await store.listSessions();
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]?.recordCount).toBe(4);
+  });
+
+  it('rejects messages without a tab, of another protocol version, or not ours', async () => {
+    expect(await service.handleBridgeMessage(bridgeMessage([lifecycle('p:1')]), { url: 'chrome-extension://x/' })).toMatchObject({ ok: false, error: 'no-tab' });
+    expect(await service.handleBridgeMessage({ ...bridgeMessage([]), version: 0 }, sender(1))).toMatchObject({ ok: false, error: 'bad-version' });
+    expect(await service.handleBridgeMessage({ hello: 1 }, sender(1))).toMatchObject({ ok: false, error: 'not-ours' });
+    expect(await store.listSessions()).toHaveLength(0);
+  });
+
+  it('never lets a frame write into another tab: records naming another session are dropped and counted', async () => {
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('victim:1')]), sender(1));
+    const [victim] = await store.listSessions();
+    const forged = { ...lifecycle('attacker:1'), sessionId: victim?.id, tabId: 1 } as unknown as PageRecord;
+    await service.handleBridgeMessage(bridgeMessage([forged, lifecycle('attacker:2')], { 'message-not-json': 2 }), sender(2));
+    const victimRecords = await store.recordsOf(victim?.id ?? '');
+    expect(victimRecords.map((r) => r.id)).toEqual(['victim:1']);
+    const attacker = (await store.listSessions()).find((s) => s.tabId === 2);
+    const stats = (await store.recordsOf(attacker?.id ?? '')).find((r) => r.kind === 'bridge-stats');
+    expect(stats).toMatchObject({ dropped: { 'message-not-json': 2, 'record-forged-provenance': 1 } });
+  });
+
+  it('learns the tracking API host from the page settings, and snapshots identity cookies only when they change', async () => {
+    cookieJar = [cookie('ajs_anonymous_id', 'a1'), cookie('other', 'x')];
+    const instance: PageRecord = {
+      id: 'p:2',
+      seq: 2,
+      at: now,
+      kind: 'instance',
+      instance: { key: 'i1', shape: 'analytics-next', writeKey: 'wk', global: 'analytics' },
+      origin: 'global',
+      version: '1.84.3',
+      apiHost: 't.shop.example/seg/v1',
+      frameUrl: 'https://shop.example/',
+    };
+    await service.handleBridgeMessage(bridgeMessage([instance]), sender(4));
+    await service.handleBridgeMessage(bridgeMessage([{ ...instance, id: 'p:3' }]), sender(4));
+    const [session] = await store.listSessions();
+    expect(session?.apiHosts).toEqual(['t.shop.example/seg/v1']);
+    const snapshots = (await store.recordsOf(session?.id ?? '')).filter((r): r is CookieRecord & Provenance => r.kind === 'cookie');
+    expect(snapshots).toHaveLength(1);
+    expect(snapshots[0]?.cookies.map((c) => c.name)).toEqual(['ajs_anonymous_id']);
+    expect(snapshots[0]?.cookies[0]?.expirationDate).toBe(now / 1000 + 365 * 86_400);
+  });
+});
+
+describe('wire requests', () => {
+  const single = { type: 'track', event: 'Signed Up', messageId: 'ajs-next-1', anonymousId: 'a1', writeKey: 'wk' };
+
+  it('records a tracking request as pending, then completes it with status and timing', async () => {
+    await service.handleBeforeRequest({ requestId: '10', url: 'https://api.segment.io/v1/t', method: 'POST', tabId: 5, type: 'xmlhttprequest', timeStamp: now, requestBody: encode(single) });
+    const [session] = await store.listSessions();
+    let [wire] = (await store.recordsOf(session?.id ?? '')) as WireRecord[];
+    expect(wire).toMatchObject({ state: 'pending', messageIds: ['ajs-next-1'], recognisedBy: 'known-host', batch: false });
+    await service.handleRequestEnd({ requestId: '10', url: 'https://api.segment.io/v1/t', tabId: 5, timeStamp: now + 42, statusCode: 200 }, 'completed');
+    [wire] = (await store.recordsOf(session?.id ?? '')) as WireRecord[];
+    expect(wire).toMatchObject({ state: 'completed', statusCode: 200, startedAt: now, endedAt: now + 42 });
+    expect(session?.recordCount).toBe(1);
+  });
+
+  it('records a request cut off by a navigation as failed with the network error', async () => {
+    await service.handleBeforeRequest({ requestId: '11', url: 'https://api.segment.io/v1/i', method: 'POST', tabId: 5, type: 'xmlhttprequest', timeStamp: now, requestBody: encode(single) });
+    await service.handleRequestEnd({ requestId: '11', url: 'https://api.segment.io/v1/i', tabId: 5, timeStamp: now + 3, error: 'net::ERR_ABORTED' }, 'failed');
+    const [session] = await store.listSessions();
+    const [wire] = (await store.recordsOf(session?.id ?? '')) as WireRecord[];
+    expect(wire).toMatchObject({ state: 'failed', error: 'net::ERR_ABORTED', statusCode: null });
+  });
+
+  it('finds the request again after a service worker restart (a fresh service over the same database)', async () => {
+    await service.handleBeforeRequest({ requestId: '12', url: 'https://api.segment.io/v1/t', method: 'POST', tabId: 5, type: 'xmlhttprequest', timeStamp: now, requestBody: encode(single) });
+    const restarted = createCaptureService({ store, clock: { now: () => now, randomId: () => 'r' }, getCookies: async () => [], userApiHosts: async () => [] });
+    await restarted.handleRequestEnd({ requestId: '12', url: 'https://api.segment.io/v1/t', tabId: 5, timeStamp: now + 5, statusCode: 200 }, 'completed');
+    const [session] = await store.listSessions();
+    expect((await store.recordsOf(session?.id ?? ''))[0]).toMatchObject({ state: 'completed' });
+  });
+
+  it('recognises user-added proxies by host, unknown proxies by body shape, and ignores other posts', async () => {
+    await service.handleBeforeRequest({ requestId: '20', url: 'https://collect.shop.example/seg/b', method: 'POST', tabId: 6, type: 'xmlhttprequest', timeStamp: now, requestBody: encode({ batch: [single, { ...single, messageId: 'ajs-next-2' }] }) });
+    await service.handleBeforeRequest({ requestId: '21', url: 'https://unknown.example/x/t', method: 'POST', tabId: 6, type: 'ping', timeStamp: now, requestBody: encode(single) });
+    await service.handleBeforeRequest({ requestId: '22', url: 'https://unknown.example/api/t', method: 'POST', tabId: 6, type: 'xmlhttprequest', timeStamp: now, requestBody: encode({ not: 'segment' }) });
+    const [session] = await store.listSessions();
+    const wires = (await store.recordsOf(session?.id ?? '')) as WireRecord[];
+    expect(wires.map((w) => [w.requestId, w.recognisedBy, w.messageIds.length])).toEqual([
+      ['20', 'user-host', 2],
+      ['21', 'shape', 1],
+    ]);
+    expect(session?.apiHosts).toEqual(['unknown.example/x']);
+  });
+});
+
+describe('identity cookies', () => {
+  beforeEach(async () => {
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('p:1')]), sender(3));
+  });
+
+  const changes = async () => {
+    const [session] = await store.listSessions();
+    return (await store.recordsOf(session?.id ?? '')).filter((r): r is CookieRecord & Provenance => r.kind === 'cookie');
+  };
+
+  it('records a change with its cause and the value before an overwrite, and skips same-value rewrites', async () => {
+    await service.handleCookieChanged({ removed: false, cause: 'explicit', cookie: cookie('ajs_user_id', 'u1') });
+    // analytics-next rewrites its cookies on every read: Chrome reports an overwrite then a set.
+    await service.handleCookieChanged({ removed: true, cause: 'overwrite', cookie: cookie('ajs_user_id', 'u1') });
+    await service.handleCookieChanged({ removed: false, cause: 'explicit', cookie: cookie('ajs_user_id', 'u1') });
+    await service.handleCookieChanged({ removed: true, cause: 'overwrite', cookie: cookie('ajs_user_id', 'u1') });
+    await service.handleCookieChanged({ removed: false, cause: 'explicit', cookie: cookie('ajs_user_id', 'u2') });
+    await service.handleCookieChanged({ removed: true, cause: 'expired', cookie: cookie('ajs_user_id', 'u2') });
+    await service.handleCookieChanged({ removed: false, cause: 'explicit', cookie: cookie('unrelated', 'z') });
+    const recorded = await changes();
+    expect(recorded.map((c) => [c.change, c.cause, c.cookies[0]?.value, c.previous?.value ?? null])).toEqual([
+      ['set', 'explicit', 'u1', null],
+      ['set', 'overwrite', 'u2', 'u1'],
+      ['removed', 'expired', 'u2', 'u2'],
+    ]);
+  });
+
+  it('attributes a cookie only to sessions whose page it is sent to', async () => {
+    await service.handleCookieChanged({ removed: false, cause: 'explicit', cookie: cookie('ajs_anonymous_id', 'a', { domain: '.shop.example', hostOnly: false }) });
+    await service.handleCookieChanged({ removed: false, cause: 'explicit', cookie: cookie('ajs_anonymous_id', 'b', { domain: 'other.example' }) });
+    expect((await changes()).map((c) => c.cookies[0]?.value)).toEqual(['a']);
+  });
+});
+
+describe('navigation and session lifetime', () => {
+  it('keeps the session across navigations and lists the pages; adopts a commit seen before the first record', async () => {
+    await service.handleNavigation({ tabId: 8, frameId: 0, parentFrameId: -1, url: 'https://shop.example/', timeStamp: now - 5, transitionType: 'typed' }, 'commit');
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('p:1')]), sender(8));
+    now += 1000;
+    await service.handleNavigation({ tabId: 8, frameId: 0, parentFrameId: -1, url: 'https://shop.example/cart', timeStamp: now, transitionType: 'link' }, 'commit');
+    await service.handleNavigation({ tabId: 8, frameId: 0, parentFrameId: -1, url: 'https://shop.example/cart', timeStamp: now + 1, transitionType: 'reload' }, 'commit');
+    await service.handleNavigation({ tabId: 8, frameId: 0, parentFrameId: -1, url: 'https://shop.example/cart?step=2', timeStamp: now + 2 }, 'history');
+    await service.handleNavigation({ tabId: 8, frameId: 2, parentFrameId: 0, url: 'https://widget.example/', timeStamp: now + 3, transitionType: 'auto_subframe' }, 'commit');
+    const [session] = await store.listSessions();
+    expect(session?.pages.map((p) => p.url)).toEqual(['https://shop.example/', 'https://shop.example/cart', 'https://shop.example/cart', 'https://shop.example/cart?step=2']);
+    const navigations = (await store.recordsOf(session?.id ?? '')).filter((r) => r.kind === 'navigation');
+    expect(navigations.map((n) => (n.kind === 'navigation' ? [n.navigation, n.frameId] : null))).toEqual([
+      ['load', 0],
+      ['load', 0],
+      ['reload', 0],
+      ['history', 0],
+      ['load', 2],
+    ]);
+  });
+
+  it('ends the session when its tab closes; a new visit in a reused tab id starts a new one', async () => {
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('p:1')]), sender(8));
+    await service.handleTabRemoved(8);
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('p:2')]), sender(8));
+    const sessions = await store.listSessions();
+    expect(sessions.map((s) => s.endedAt === null)).toEqual([false, true]);
+  });
+
+  it('ends sessions left open by a previous browser run', async () => {
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('p:1')]), sender(1));
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('p:2')]), sender(2));
+    await service.handleBrowserStartup();
+    expect((await store.listOpenSessions())).toHaveLength(0);
+  });
+});
+
+describe('database schema', () => {
+  it('has one migration per version, and upgrading from nothing creates every store and index', () => {
+    expect(MIGRATIONS).toHaveLength(DB_VERSION);
+    expect([...db.objectStoreNames].sort()).toEqual(['records', 'sessions']);
+    const tx = db.transaction(['records', 'sessions']);
+    expect([...tx.objectStore('records').indexNames].sort()).toEqual(['byMessageId', 'bySessionKind', 'bySessionTime']);
+    expect([...tx.objectStore('sessions').indexNames].sort()).toEqual(['byOpenTab', 'byStart']);
+  });
+
+  it('indexes messageIds of wire messages, events and call results, to join them', async () => {
+    await service.handleBeforeRequest({ requestId: '30', url: 'https://api.segment.io/v1/t', method: 'POST', tabId: 5, type: 'xmlhttprequest', timeStamp: now, requestBody: encode({ type: 'track', messageId: 'm-join', anonymousId: 'a' }) });
+    const result: PageRecord = { id: 'p:9', seq: 9, at: now, kind: 'call-result', callId: 'p:8', outcome: 'resolved', messageId: 'm-join', error: null };
+    await service.handleBridgeMessage(bridgeMessage([result]), sender(5));
+    const joined = await db.getAllFromIndex('records', 'byMessageId', 'm-join');
+    expect(joined.map((r) => r.kind).sort()).toEqual(['call-result', 'wire']);
+  });
+});

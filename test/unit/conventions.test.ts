@@ -1,0 +1,53 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(__dirname, '../..');
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+const importsOf = (file: string): string[] =>
+  [...readFileSync(file, 'utf8').matchAll(/^\s*import[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1] as string);
+
+describe('repository conventions', () => {
+  it('keeps src/core and src/protocol free of browser, WXT and idb imports, so they run in Node', () => {
+    const offenders = ['src/core', 'src/protocol'].flatMap((dir) =>
+      filesUnder(join(ROOT, dir)).flatMap((file) =>
+        importsOf(file)
+          .filter((spec) => /^(wxt|webextension-polyfill|idb|@wxt-dev)/.test(spec) || spec.includes('/capture/') || spec.includes('/ui/'))
+          .map((spec) => `${relative(ROOT, file)} imports ${spec}`),
+      ),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps the page hook free of extension APIs: it runs in the page, where they do not exist', () => {
+    const offenders = filesUnder(join(ROOT, 'src/hook')).filter((file) => /\b(browser|chrome)\.(runtime|storage|tabs|cookies|webRequest|webNavigation)\b|webextension-polyfill|from 'idb'/.test(readFileSync(file, 'utf8')));
+    expect(offenders.map((f) => relative(ROOT, f))).toEqual([]);
+  });
+
+  it('names source files in kebab-case', () => {
+    const bad = filesUnder(join(ROOT, 'src'))
+      .map((f) => relative(join(ROOT, 'src'), f))
+      .filter((f) => !/^[a-z0-9-]+(\/[a-z0-9-]+)*\.(ts|tsx)$/.test(f));
+    expect(bad).toEqual([]);
+  });
+
+  it('keeps entrypoints thin: they wire, src/ does the work', () => {
+    const fat = filesUnder(join(ROOT, 'entrypoints'))
+      .filter((f) => /\.(ts|tsx)$/.test(f))
+      .filter((f) => readFileSync(f, 'utf8').split('\n').length > 30)
+      .map((f) => relative(ROOT, f));
+    expect(fat).toEqual([]);
+  });
+
+  it('never evaluates strings as code', () => {
+    const offenders = filesUnder(join(ROOT, 'src')).filter((f) => /\beval\(|new Function\(|setTimeout\(\s*['"`]/.test(readFileSync(f, 'utf8')));
+    expect(offenders.map((f) => relative(ROOT, f))).toEqual([]);
+  });
+});
