@@ -1,5 +1,6 @@
 import type { CapturedMethod, TrackedMethod } from '../protocol/records';
 import { TRACKED_METHODS } from '../protocol/records';
+import { withoutPageContext } from './forwarding';
 import type { HookContext } from './hook-context';
 
 /** Our wrapper functions, so we never wrap a wrapper (instances are re-assigned, hooks re-run). */
@@ -83,7 +84,11 @@ export function wrapMethod(context: HookContext, target: object, method: Tracked
         }
         const instance = context.instanceRef(target);
         if (instance === undefined) return;
-        const id = context.recordCall({ method, args, instance, queued: false, stack });
+        // A buffered page context as the last argument means the library is replaying
+        // a call the page made before it loaded (AnalyticsBrowser's own buffer).
+        const pageArgs = withoutPageContext(args);
+        const queued = pageArgs.length !== args.length;
+        const id = context.recordCall({ method, args: pageArgs, instance, queued, stack });
         if (options.forwards) context.forwarding.remember({ callId: id, method, args });
         else callId = id;
       },
