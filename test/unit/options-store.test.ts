@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { createOptionsStore } from '../../src/ui/options/options-store';
+
+function memoryStorage(initial: string[] = [], failSave = false) {
+  let saved = initial;
+  return {
+    storage: {
+      load: async () => saved,
+      save: async (hosts: string[]) => {
+        if (failSave) throw new Error('quota exceeded');
+        saved = hosts;
+      },
+    },
+    saved: () => saved,
+  };
+}
+
+describe('options store', () => {
+  it('loads, adds normalised hosts and removes them, saving each change', async () => {
+    const memory = memoryStorage(['a.example']);
+    const store = createOptionsStore(memory.storage);
+    await store.load();
+    expect(store.hosts.value).toEqual(['a.example']);
+    expect(await store.add(' https://Collect.Example.com/seg/v1/ ')).toEqual({ ok: true });
+    expect(memory.saved()).toEqual(['a.example', 'collect.example.com/seg/v1']);
+    await store.remove('a.example');
+    expect(memory.saved()).toEqual(['collect.example.com/seg/v1']);
+  });
+
+  it('refuses what is not a host, duplicates and the built-in hosts, with a message', async () => {
+    const store = createOptionsStore(memoryStorage(['a.example']).storage);
+    await store.load();
+    expect(await store.add('not a host!')).toMatchObject({ ok: false });
+    expect(store.error.value).toContain('is not a host');
+    expect(await store.add('a.example')).toMatchObject({ ok: false, error: 'a.example is in the list already.' });
+    expect(await store.add('api.segment.io')).toMatchObject({ ok: false, error: 'api.segment.io is recognised already.' });
+    expect(store.hosts.value).toEqual(['a.example']);
+  });
+
+  it('keeps the previous list and says why when saving fails', async () => {
+    const store = createOptionsStore(memoryStorage([], true).storage);
+    await store.load();
+    expect(await store.add('b.example')).toMatchObject({ ok: false });
+    expect(store.hosts.value).toEqual([]);
+    expect(store.error.value).toBe('Could not save: quota exceeded');
+  });
+});
