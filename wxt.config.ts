@@ -16,7 +16,12 @@ export default defineConfig({
     permissions: ['storage', 'cookies', 'webRequest', 'webNavigation', 'unlimitedStorage'],
     host_permissions: ['<all_urls>'],
     browser_specific_settings: {
-      gecko: { id: 'identity-lens@example.org', strict_min_version: '128.0' },
+      gecko: {
+        id: 'identity-lens@example.org',
+        strict_min_version: '128.0',
+        // Identity Lens transmits nothing: what it captures stays in the browser.
+        data_collection_permissions: { required: ['none'] },
+      } as { id: string; strict_min_version: string },
     },
   },
   vite: () => ({ plugins: [preact()] }),

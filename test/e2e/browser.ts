@@ -1,13 +1,12 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Worker } from 'playwright-core';
 import type { StoredRecord, StoredSession } from '../../src/capture/db';
 import { compareRecords } from '../../src/core/link-records';
+import { findRepoRoot } from '../repo-root';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const EXTENSION_PATH = join(ROOT, '.output/chrome-mv3');
+export const EXTENSION_PATH = join(findRepoRoot(), '.output/chrome-mv3');
 
 const CHROMIUM_CANDIDATES = ['/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
@@ -45,12 +44,13 @@ export interface LensBrowser {
   close(): Promise<void>;
 }
 
-export async function launchWithExtension(): Promise<LensBrowser> {
+export async function launchWithExtension(options: { headless?: boolean } = {}): Promise<LensBrowser> {
   assertExtensionBuilt();
   const userDataDir = mkdtempSync(join(tmpdir(), 'identity-lens-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: findChromium(),
-    headless: true,
+    headless: options.headless ?? true,
+    viewport: options.headless === false ? null : { width: 1280, height: 900 },
     args: [
       `--disable-extensions-except=${EXTENSION_PATH}`,
       `--load-extension=${EXTENSION_PATH}`,
