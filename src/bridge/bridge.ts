@@ -35,6 +35,10 @@ function isAck(reply: unknown): reply is BackgroundToBridge & { ok: true } {
   return typeof reply === 'object' && reply !== null && (reply as { ok?: unknown }).ok === true;
 }
 
+function isRefusal(reply: unknown): reply is BackgroundToBridge & { ok: false } {
+  return typeof reply === 'object' && reply !== null && (reply as { ok?: unknown }).ok === false && (reply as { retry?: unknown }).retry === false;
+}
+
 /**
  * Relays page records to the background. A batch stays in memory until the
  * background has acknowledged storing it; a failed send (the MV3 service worker
@@ -71,6 +75,13 @@ export function createBridge(transport: BridgeTransport): Bridge {
         if (isAck(reply)) {
           inFlight.delete(batch);
           failures = 0;
+          return;
+        }
+        if (isRefusal(reply)) {
+          // The background will never take this batch (another protocol version after
+          // an update): resending would loop forever. Count it and let it go.
+          inFlight.delete(batch);
+          droppedTotal[`refused-${reply.error}`] = (droppedTotal[`refused-${reply.error}`] ?? 0) + records.length;
           return;
         }
         retry(batch, dropped);

@@ -23,6 +23,9 @@ export type RecordDraft = PageRecord extends infer R ? (R extends PageRecord ? O
  */
 export const MAX_UNSENT_RECORDS = 100_000;
 
+/** Records per posted event; well under the bridge's MAX_RECORDS_PER_MESSAGE. */
+export const RECORDS_PER_POST = 1000;
+
 export interface Recorder {
   /** Stamps and queues a record; returns its id. Never throws. */
   emit(draft: RecordDraft, finalise?: (record: PageRecord) => PageRecord): string;
@@ -72,10 +75,14 @@ export function createRecorder(transport: PageTransport): Recorder {
         countError('finalise', error);
       }
     }
-    try {
-      transport.post({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'records', records });
-    } catch (error) {
-      countError('post', error);
+    // One event per chunk: the bridge refuses oversized messages, and a page that
+    // makes ten thousand calls in one task still has every one of them relayed.
+    for (let start = 0; start < records.length; start += RECORDS_PER_POST) {
+      try {
+        transport.post({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'records', records: records.slice(start, start + RECORDS_PER_POST) });
+      } catch (error) {
+        countError('post', error);
+      }
     }
   };
 

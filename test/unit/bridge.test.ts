@@ -98,3 +98,21 @@ describe('bridge', () => {
     expect(bridge.dropped).toEqual({});
   });
 });
+
+describe('bridge refusals', () => {
+  it('does not resend a batch the background refuses for good, and counts it', async () => {
+    const fake = fakeTransport();
+    fake.transport.sendToBackground = async (message) => {
+      fake.sent.push(message);
+      return { ok: false, error: 'bad-version', retry: false };
+    };
+    const bridge = createBridge(fake.transport);
+    fake.page({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'records', records: [lifecycle('a'), lifecycle('b')] });
+    await settle();
+    fake.runTimers();
+    await settle();
+    expect(fake.sent).toHaveLength(1);
+    expect(bridge.pending + bridge.unacknowledged).toBe(0);
+    expect(bridge.dropped).toEqual({ 'refused-bad-version': 2 });
+  });
+});

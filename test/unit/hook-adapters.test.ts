@@ -3,6 +3,7 @@ import { hookAnalyticsNext } from '../../src/hook/adapters/analytics-next';
 import { hookBuffered } from '../../src/hook/adapters/buffered';
 import { hookClassic } from '../../src/hook/adapters/classic';
 import { hookSnippetStub } from '../../src/hook/adapters/snippet';
+import { MAX_RECORDS_PER_MESSAGE } from '../../src/protocol/guards';
 import type { CallRecord, CallResultRecord, EventRecord, InstanceRecord, PageRecord, StorageRecord } from '../../src/protocol/records';
 import { createHookHarness, FakeEmitter, FakeNextAnalytics } from './helpers/hook-harness';
 
@@ -207,6 +208,18 @@ describe('recorder', () => {
     expect(records.map((r) => r.kind)).toEqual(expect.arrayContaining(['instance', 'call', 'call-result', 'event']));
     // Ids are unique and sequence numbers strictly increase.
     expect(new Set(records.map((r) => r.id)).size).toBe(records.length);
+  });
+
+  it('splits a burst made in one task into messages the bridge accepts, losing nothing', async () => {
+    const harness = createHookHarness();
+    const analytics = new FakeNextAnalytics(harness);
+    hookAnalyticsNext(harness.context, analytics, 'inspector', null);
+    for (let i = 0; i < 6000; i += 1) void analytics.track('Burst', { i });
+    await Promise.resolve();
+    const burst = calls(await harness.records()).filter((c) => c.args[0] === 'Burst');
+    expect(burst).toHaveLength(6000);
+    const sizes = harness.posted.map((m) => (m.type === 'records' ? m.records.length : 0));
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_RECORDS_PER_MESSAGE);
   });
 
   it('counts exceptions it swallowed as one hook-error record per site', async () => {
