@@ -1,40 +1,26 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { StoredRecord } from '../../src/capture/db';
 import type { CallRecord, Provenance } from '../../src/protocol/records';
-import { startFixtureServer, type FixtureServer } from '../fixtures/server';
-import { launchWithExtension, waitFor, type LensBrowser } from './browser';
+import { waitFor } from './browser';
+import { useLensEnvironment, waitForAnalytics } from './environment';
 
-let server: FixtureServer;
-let lens: LensBrowser;
-
-beforeAll(async () => {
-  server = await startFixtureServer();
-  lens = await launchWithExtension();
-});
-
-afterAll(async () => {
-  await lens?.close();
-  await server?.close();
-});
+const env = useLensEnvironment();
 
 // Each scenario starts as a first-time visitor: the tests share one origin and one profile.
 beforeEach(async () => {
-  await lens.context.clearCookies();
-  const page = await lens.context.newPage();
-  await page.goto(`${server.origin}/collector/received`);
+  await env.lens.context.clearCookies();
+  const page = await env.lens.context.newPage();
+  await page.goto(`${env.server.origin}/collector/received`);
   await page.evaluate(() => localStorage.clear());
   await page.close();
 });
-
-const loaded = (page: import('playwright-core').Page) =>
-  waitFor('analytics to load', () => page.evaluate(() => (window as unknown as { analytics?: { initialized?: boolean } }).analytics?.initialized === true));
 
 const callsFor = (records: StoredRecord[], wk: string) =>
   records.filter((r): r is CallRecord & Provenance => r.kind === 'call' && r.frameUrl.includes(`wk=${wk}`));
 
 async function storedCalls(wk: string, until: (calls: CallRecord[]) => boolean): Promise<{ calls: CallRecord[]; records: StoredRecord[] }> {
   return waitFor(`calls of ${wk}`, async () => {
-    const { records } = await lens.readStore();
+    const { records } = await env.lens.readStore();
     const calls = callsFor(records, wk);
     return until(calls) ? { calls, records } : undefined;
   });
@@ -43,9 +29,9 @@ async function storedCalls(wk: string, until: (calls: CallRecord[]) => boolean):
 describe('where identity comes from', () => {
   it("records the page's user().anonymousId() read with what storage held before it", async () => {
     const wk = 'e2e-read';
-    const page = await lens.context.newPage();
-    await page.goto(`${server.origin}/?wk=${wk}`);
-    await loaded(page);
+    const page = await env.lens.context.newPage();
+    await page.goto(`${env.server.origin}/?wk=${wk}`);
+    await waitForAnalytics(page);
     await page.click('#read-anon');
     await expect.poll(() => page.textContent('#anon-output')).toMatch(/[0-9a-f-]{36}/);
     const shown = (await page.textContent('#anon-output'))?.trim();
@@ -59,9 +45,9 @@ describe('where identity comes from', () => {
 
   it('records an anonymousId passed in the query string, and the setAnonymousId the library makes from it', async () => {
     const wk = 'e2e-query';
-    const page = await lens.context.newPage();
-    await page.goto(`${server.origin}/?wk=${wk}&ajs_aid=from-email-link&ajs_uid=u-77`);
-    await loaded(page);
+    const page = await env.lens.context.newPage();
+    await page.goto(`${env.server.origin}/?wk=${wk}&ajs_aid=from-email-link&ajs_uid=u-77`);
+    await waitForAnalytics(page);
     const { calls, records } = await storedCalls(wk, (c) => c.some((x) => x.method === 'setAnonymousId'));
     const installed = records.find((r) => r.kind === 'lifecycle' && r.event === 'hook-installed' && r.frameUrl.includes(`wk=${wk}`));
     expect(installed).toMatchObject({ queryIdentity: { anonymousId: 'from-email-link', userId: 'u-77', event: null } });
@@ -71,15 +57,15 @@ describe('where identity comes from', () => {
 
   it('records a server-given anonymousId adopted with setAnonymousId, and the cookie it overwrote', async () => {
     const wk = 'e2e-server-anon';
-    const page = await lens.context.newPage();
-    await page.goto(`${server.origin}/?wk=${wk}`);
-    await loaded(page);
+    const page = await env.lens.context.newPage();
+    await page.goto(`${env.server.origin}/?wk=${wk}`);
+    await waitForAnalytics(page);
     await page.click('#server-anon');
     const { calls, records } = await storedCalls(wk, (c) => c.some((x) => x.method === 'setAnonymousId'));
     const given = calls.find((c) => c.method === 'setAnonymousId')?.args[0];
     expect(given).toMatch(/^server-/);
     const overwrite = await waitFor('the cookie overwrite', async () => {
-      const store = await lens.readStore();
+      const store = await env.lens.readStore();
       return store.records.find((r) => r.kind === 'cookie' && r.change === 'set' && r.cookies[0]?.value === given);
     });
     expect(overwrite).toMatchObject({ cause: 'overwrite', cookies: [{ name: 'ajs_anonymous_id' }] });
@@ -90,9 +76,9 @@ describe('where identity comes from', () => {
 
   it('sees every instance when a page runs the snippet and an npm build side by side', async () => {
     const wk = 'e2e-two';
-    const page = await lens.context.newPage();
-    await page.goto(`${server.origin}/?wk=${wk}`);
-    await loaded(page);
+    const page = await env.lens.context.newPage();
+    await page.goto(`${env.server.origin}/?wk=${wk}`);
+    await waitForAnalytics(page);
     await page.addScriptTag({ url: '/npm-app.js' });
     await waitFor('the npm instance', () => page.evaluate(() => Boolean((window as unknown as { shop?: { analytics?: { instance?: unknown } } }).shop?.analytics?.instance)));
     await page.evaluate(() => {
@@ -111,12 +97,12 @@ describe('where identity comes from', () => {
 
   it('records the requests a redirect cut off, or their completion when they won the race', async () => {
     const wk = 'e2e-redirect';
-    const page = await lens.context.newPage();
-    await page.goto(`${server.origin}/?wk=${wk}`);
-    await loaded(page);
+    const page = await env.lens.context.newPage();
+    await page.goto(`${env.server.origin}/?wk=${wk}`);
+    await waitForAnalytics(page);
     await Promise.all([page.waitForURL(/cart\.html/), page.click('#signup-redirect')]);
     const { records } = await waitFor('the sign-up calls and their requests to settle', async () => {
-      const store = await lens.readStore();
+      const store = await env.lens.readStore();
       const signup = callsFor(store.records, wk).filter((c) => c.args[0] === '97980cfea0067' || c.args[0] === 'Signed Up');
       const wires = store.records.filter((r) => r.kind === 'wire' && r.messages.some((m) => m.writeKey === wk && (m.type === 'identify' || m.event === 'Signed Up')));
       return signup.length === 2 && wires.every((w) => w.kind === 'wire' && w.state !== 'pending') ? store : undefined;

@@ -1,38 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredRecord } from '../../src/capture/db';
 import { linkRecords } from '../../src/core/link-records';
 import type { CapturedRecord } from '../../src/protocol/records';
-import { startFixtureServer, type FixtureServer } from '../fixtures/server';
-import { launchWithExtension, waitFor, type LensBrowser } from './browser';
+import { waitFor } from './browser';
+import { useLensEnvironment, waitForAnalytics } from './environment';
 
-let server: FixtureServer;
-let lens: LensBrowser;
-
-beforeAll(async () => {
-  server = await startFixtureServer();
-  lens = await launchWithExtension();
-});
-
-afterAll(async () => {
-  await lens?.close();
-  await server?.close();
-});
+const env = useLensEnvironment();
 
 const byWriteKey = (records: StoredRecord[], wk: string) =>
   records.filter((r) => (r.kind === 'call' || r.kind === 'instance' || r.kind === 'event') && r.instance.writeKey === wk);
 
-const receivedFor = (wk: string) => server.received.filter((r) => (r.body as { writeKey?: string } | null)?.writeKey === wk);
+const receivedFor = (wk: string) => env.server.received.filter((r) => (r.body as { writeKey?: string } | null)?.writeKey === wk);
 
 describe('npm build (no window.analytics)', () => {
   it('hooks in through __SEGMENT_INSPECTOR__, keeps another inspector working, and matches the wire', async () => {
     const wk = 'e2e-npm';
-    const page = await lens.context.newPage();
-    await page.goto(`${server.origin}/npm.html?wk=${wk}&other-inspector=1`);
+    const page = await env.lens.context.newPage();
+    await page.goto(`${env.server.origin}/npm.html?wk=${wk}&other-inspector=1`);
     await waitFor('the npm build to send its first events', async () => receivedFor(wk).length >= 2);
     await page.click('#signup');
     await waitFor('Signed Up to reach the collector', async () => receivedFor(wk).some((r) => (r.body as { event?: string }).event === 'Signed Up'));
     const { records } = await waitFor('Signed Up to be matched on the wire', async () => {
-      const store = await lens.readStore();
+      const store = await env.lens.readStore();
       const links = linkRecords(store.records as CapturedRecord[]);
       const matched = [...links.callByMessageId.values()].some((c) => c.args[0] === 'Signed Up');
       const settled = store.records.filter((r) => r.kind === 'wire').every((r) => r.kind === 'wire' && r.state !== 'pending');
@@ -61,11 +50,11 @@ describe('npm build (no window.analytics)', () => {
 
 describe('frames and custom globals', () => {
   it('captures an embedded frame with its own analytics in the same tab session, told apart by frame', async () => {
-    const page = await lens.context.newPage();
-    await page.goto(`${server.origin}/frame.html?wk=e2e-top&frame-wk=e2e-frame`);
+    const page = await env.lens.context.newPage();
+    await page.goto(`${env.server.origin}/frame.html?wk=e2e-top&frame-wk=e2e-frame`);
     await waitFor('both the page and its frame to send', async () => receivedFor('e2e-top').length >= 2 && receivedFor('e2e-frame').length >= 2);
     const { records, sessions } = await waitFor('the frame calls to be stored', async () => {
-      const store = await lens.readStore();
+      const store = await env.lens.readStore();
       return byWriteKey(store.records, 'e2e-frame').some((r) => r.kind === 'call') ? store : undefined;
     });
     const top = byWriteKey(records, 'e2e-top').filter((r) => r.kind === 'call');
@@ -92,11 +81,11 @@ describe('frames and custom globals', () => {
 
   it('follows a snippet installed under a custom global (data-global-segment-analytics-key)', async () => {
     const wk = 'e2e-custom-global';
-    const page = await lens.context.newPage();
-    await page.goto(`${server.origin}/cart.html?wk=${wk}&global=lensAnalytics&no-load=1`);
+    const page = await env.lens.context.newPage();
+    await page.goto(`${env.server.origin}/cart.html?wk=${wk}&global=lensAnalytics&no-load=1`);
     await page.evaluate(() => (window as unknown as { lensAnalytics: { track: (e: string) => unknown } }).lensAnalytics.track('Custom Global Track'));
     const { records } = await waitFor('the custom-global call to be stored', async () => {
-      const store = await lens.readStore();
+      const store = await env.lens.readStore();
       return byWriteKey(store.records, wk).some((r) => r.kind === 'call' && r.args[0] === 'Custom Global Track') ? store : undefined;
     });
     const calls = byWriteKey(records, wk).filter((r) => r.kind === 'call');

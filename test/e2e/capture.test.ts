@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { StoredRecord } from '../../src/capture/db';
 import { linkRecords } from '../../src/core/link-records';
 import type { CallRecord, CapturedRecord, CookieRecord, NavigationRecord, StorageRecord, WireRecord } from '../../src/protocol/records';
-import { startFixtureServer, type FixtureServer } from '../fixtures/server';
-import { launchWithExtension, waitFor, type LensBrowser } from './browser';
+import { waitFor, type LensBrowser } from './browser';
+import { useLensEnvironment, waitForAnalytics } from './environment';
 
-let server: FixtureServer;
-let lens: LensBrowser;
-
-beforeAll(async () => {
-  server = await startFixtureServer();
-  lens = await launchWithExtension();
-});
-
-afterAll(async () => {
-  await lens?.close();
-  await server?.close();
-});
+const env = useLensEnvironment();
 
 const ofKind = <K extends CapturedRecord['kind']>(records: StoredRecord[], kind: K) =>
   records.filter((r): r is Extract<StoredRecord, { kind: K }> => r.kind === kind);
@@ -30,24 +19,24 @@ describe('capture on the snippet build (page → identify → track → navigate
   let sessions: Awaited<ReturnType<LensBrowser['readStore']>>['sessions'];
 
   beforeAll(async () => {
-    const page = await lens.context.newPage();
-    await page.goto(`${server.origin}/?wk=${wk}`);
+    const page = await env.lens.context.newPage();
+    await page.goto(`${env.server.origin}/?wk=${wk}`);
     // Calls after load: the flow waits for nothing the extension provides.
-    await waitFor('analytics to load', () => page.evaluate(() => (window as unknown as { analytics?: { initialized?: boolean } }).analytics?.initialized === true));
+    await waitForAnalytics(page);
     await page.click('#signup');
-    await waitFor('the collector to receive Signed Up', async () => server.received.some((r) => (r.body as { event?: string } | null)?.event === 'Signed Up'));
+    await waitFor('the collector to receive Signed Up', async () => env.server.received.some((r) => (r.body as { event?: string } | null)?.event === 'Signed Up'));
     await page.click('#go-cart');
     await page.waitForURL(/cart\.html/);
-    await waitFor('analytics to load on the cart', () => page.evaluate(() => (window as unknown as { analytics?: { initialized?: boolean } }).analytics?.initialized === true));
+    await waitForAnalytics(page);
     await page.click('#logout');
     await waitFor('every call, wire request and the reset to be stored', async () => {
-      const store = await lens.readStore();
+      const store = await env.lens.readStore();
       const calls = callsOf(store.records, wk);
       const wires = ofKind(store.records, 'wire');
       const settled = wires.length >= 6 && wires.every((w) => w.state !== 'pending');
       return calls.some((c) => c.method === 'reset') && settled ? store : undefined;
     });
-    ({ records, sessions } = await lens.readStore());
+    ({ records, sessions } = await env.lens.readStore());
     await page.close();
   });
 
@@ -59,7 +48,7 @@ describe('capture on the snippet build (page → identify → track → navigate
     ]);
     expect(queued[1]?.args[1]).toEqual({ order: 1 });
     // The page's inline snippet made these calls; the call site points into the page, not into the extension.
-    expect(queued[0]?.callSite).toMatch(new RegExp(`^${server.origin}/`));
+    expect(queued[0]?.callSite).toMatch(new RegExp(`^${env.server.origin}/`));
   });
 
   it('captures calls after load with arguments, call site, time, frame URL and writeKey', () => {
@@ -68,12 +57,12 @@ describe('capture on the snippet build (page → identify → track → navigate
     const signedUp = calls.find((c) => c.method === 'track' && c.args[0] === 'Signed Up');
     expect(identify?.args[0]).toBe('97980cfea0067');
     expect(identify?.instance).toMatchObject({ shape: 'analytics-next', writeKey: wk, global: 'analytics' });
-    expect(identify?.frameUrl).toBe(`${server.origin}/?wk=${wk}`);
+    expect(identify?.frameUrl).toBe(`${env.server.origin}/?wk=${wk}`);
     expect(identify?.callSite).toMatch(/\/shop\.js:\d+:\d+$/);
     expect(signedUp?.at).toBeGreaterThan(identify?.at ?? Infinity);
     expect(calls.find((c) => c.method === 'reset')?.frameUrl).toContain('/cart.html');
     // Every captured call is captured once: the library's replay of queued calls is linked, not recorded again.
-    const pages = callsOf(records, wk).filter((c) => c.method === 'page' && c.frameUrl === `${server.origin}/?wk=${wk}`);
+    const pages = callsOf(records, wk).filter((c) => c.method === 'page' && c.frameUrl === `${env.server.origin}/?wk=${wk}`);
     expect(pages).toHaveLength(1);
   });
 
@@ -100,7 +89,7 @@ describe('capture on the snippet build (page → identify → track → navigate
     expect(carried).toHaveLength(1);
     expect(carried[0]?.messages[0]).toMatchObject({ type: 'track', event: 'Signed Up', userId: '97980cfea0067' });
     // What we saw on the wire is what the collector received.
-    const received = server.received.filter((r) => (r.body as { writeKey?: string }).writeKey === wk).map((r) => (r.body as { messageId: string }).messageId);
+    const received = env.server.received.filter((r) => (r.body as { writeKey?: string }).writeKey === wk).map((r) => (r.body as { messageId: string }).messageId);
     expect([...ourIds].sort()).toEqual([...received].sort());
   });
 
@@ -147,7 +136,7 @@ describe('capture on the snippet build (page → identify → track → navigate
   });
 
   it('sends nothing anywhere but the local site', () => {
-    const foreign = lens.requestedUrls.filter((url) => !url.startsWith(server.origin) && !url.startsWith('chrome-extension://'));
+    const foreign = env.lens.requestedUrls.filter((url) => !url.startsWith(env.server.origin) && !url.startsWith('chrome-extension://'));
     expect(foreign).toEqual([]);
   });
 });

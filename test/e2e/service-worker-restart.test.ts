@@ -1,27 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFixtureServer, type FixtureServer } from '../fixtures/server';
-import { launchWithExtension, waitFor, type LensBrowser } from './browser';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from './browser';
+import { useLensEnvironment, waitForAnalytics } from './environment';
 
-let server: FixtureServer;
-let lens: LensBrowser;
-
-beforeAll(async () => {
-  server = await startFixtureServer();
-  lens = await launchWithExtension();
-});
-
-afterAll(async () => {
-  await lens?.close();
-  await server?.close();
-});
+const env = useLensEnvironment();
 
 /** Stops the extension's MV3 service worker the way Chrome does when it idles out. */
 async function stopServiceWorker(): Promise<boolean> {
-  const browser = lens.context.browser();
+  const browser = env.lens.context.browser();
   if (!browser) throw new Error('No browser-level CDP session available to stop the service worker');
   const cdp = await browser.newBrowserCDPSession();
   const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: Array<{ targetId: string; type: string; url: string }> };
-  const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${lens.extensionId}/`));
+  const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${env.lens.extensionId}/`));
   if (worker) await cdp.send('Target.closeTarget', { targetId: worker.targetId });
   await cdp.detach();
   return worker !== undefined;
@@ -30,9 +19,9 @@ async function stopServiceWorker(): Promise<boolean> {
 describe('the MV3 service worker stops mid-burst', () => {
   it('stores every call exactly once', async () => {
     const wk = 'e2e-sw-restart';
-    const page = await lens.context.newPage();
-    await page.goto(`${server.origin}/?wk=${wk}`);
-    await waitFor('analytics to load', () => page.evaluate(() => (window as unknown as { analytics?: { initialized?: boolean } }).analytics?.initialized === true));
+    const page = await env.lens.context.newPage();
+    await page.goto(`${env.server.origin}/?wk=${wk}`);
+    await waitForAnalytics(page);
     const total = 400;
     const chunk = 100;
     let stops = 0;
@@ -51,7 +40,7 @@ describe('the MV3 service worker stops mid-burst', () => {
     const burst = await waitFor(
       'every burst call to be stored',
       async () => {
-        const { records } = await lens.readStore();
+        const { records } = await env.lens.readStore();
         const calls = records.filter((r) => r.kind === 'call' && r.args[0] === 'Burst' && r.instance.writeKey === wk);
         return calls.length >= total ? calls : undefined;
       },

@@ -1,0 +1,43 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startFixtureServer, type FixtureServer } from '../fixtures/server';
+import { launchWithExtension, waitFor, type LensBrowser } from './browser';
+
+export interface LensEnvironment {
+  readonly server: FixtureServer;
+  readonly lens: LensBrowser;
+}
+
+/**
+ * One fixture server and one Chromium with the extension for a test file, started
+ * before its tests and closed after. The getters throw if used outside a test.
+ */
+export function useLensEnvironment(): LensEnvironment {
+  let server: FixtureServer | undefined;
+  let lens: LensBrowser | undefined;
+  beforeAll(async () => {
+    server = await startFixtureServer();
+    lens = await launchWithExtension();
+  });
+  afterAll(async () => {
+    await lens?.close();
+    await server?.close();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('the fixture server is not running (used outside a test?)');
+      return server;
+    },
+    get lens() {
+      if (!lens) throw new Error('the browser is not running (used outside a test?)');
+      return lens;
+    },
+  };
+}
+
+/** Waits until the page's analytics.js (under `global`) has loaded and replaced the snippet. */
+export function waitForAnalytics(page: Page, global = 'analytics'): Promise<true> {
+  return waitFor(`${global} to load`, () =>
+    page.evaluate((key) => (window as unknown as Record<string, { initialized?: boolean } | undefined>)[key]?.initialized === true, global),
+  );
+}
