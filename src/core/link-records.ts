@@ -58,7 +58,7 @@ export function linkRecords(records: readonly CapturedRecord[]): CallLinks {
   return { callByMessageId, wireByCallId, unmatchedMessageIds: unmatched };
 }
 
-/** Records in the order they happened: by time, then by each source's sequence. */
-export function compareRecords(a: { at: number; seq: number }, b: { at: number; seq: number }): number {
-  return a.at - b.at || a.seq - b.seq;
+/** Records in the order they happened: by time, then by each source's sequence, then by id so that ties never depend on input order. */
+export function compareRecords(a: { at: number; seq: number; id: string }, b: { at: number; seq: number; id: string }): number {
+  return a.at - b.at || a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

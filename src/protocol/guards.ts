@@ -57,7 +57,7 @@ const RECORD_CHECKS: Readonly<Record<PageRecord['kind'], (r: Obj) => boolean>> =
     isNullableString(r.error),
   event: (r) =>
     isString(r.phase) &&
-    ['enriched', 'delivered', 'failed'].includes(r.phase) &&
+    ['dispatched', 'enriched', 'delivered', 'failed'].includes(r.phase) &&
     isInstanceRef(r.instance) &&
     isNullableString(r.messageId) &&
     isNullableString(r.type) &&

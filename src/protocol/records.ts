@@ -120,7 +120,8 @@ export type NavigationKind =
   | 'history' // pushState/replaceState
   | 'fragment';
 
-export type DeliveryPhase = 'enriched' | 'delivered' | 'failed';
+/** `dispatched`: created inside the call (ties the messageId to it); `enriched`: after the library's plugins; then delivered or failed. */
+export type DeliveryPhase = 'dispatched' | 'enriched' | 'delivered' | 'failed';
 
 export type WireState = 'pending' | 'completed' | 'failed';
 
@@ -273,15 +274,24 @@ export interface NavigationRecord extends RecordBase {
   readonly parentFrameId: number;
 }
 
+/** An identity cookie set by a server response's Set-Cookie header (as opposed to the page's script). */
+export interface ServerCookieRecord extends RecordBase {
+  readonly kind: 'server-cookie';
+  readonly url: string;
+  readonly cookies: ReadonlyArray<{ readonly name: string; readonly value: string; readonly attributes: string }>;
+}
+
 export interface BridgeStatsRecord extends RecordBase {
   readonly kind: 'bridge-stats';
   /** Page messages the bridge rejected as malformed, by reason. */
   readonly dropped: Readonly<Record<string, number>>;
 }
 
-export type BackgroundRecord = WireRecord | CookieRecord | NavigationRecord | BridgeStatsRecord;
+export type BackgroundRecord = WireRecord | CookieRecord | ServerCookieRecord | NavigationRecord | BridgeStatsRecord;
 
-export type CapturedRecord = (PageRecord | BackgroundRecord) & Provenance;
+/** Any record, with or without the provenance the background adds. */
+export type LensRecord = PageRecord | BackgroundRecord;
+export type CapturedRecord = LensRecord & Provenance;
 export type RecordKind = CapturedRecord['kind'];
 
 export interface SessionPage {

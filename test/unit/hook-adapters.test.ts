@@ -41,8 +41,9 @@ describe('analytics-next instance', () => {
     expect(call?.instance).toMatchObject({ shape: 'analytics-next', writeKey: 'wk' });
     expect(results(records)).toEqual([expect.objectContaining({ callId: call?.id, outcome: 'resolved', messageId: ctx.event.messageId })]);
     const events = records.filter((r): r is EventRecord => r.kind === 'event');
-    expect(events.map((e) => e.phase)).toEqual(['enriched', 'delivered']);
-    expect(events[0]?.messageId).toBe(ctx.event.messageId);
+    expect(events.map((e) => e.phase)).toEqual(['dispatched', 'enriched', 'delivered']);
+    // Created inside the call: the messageId is tied to it before any delivery.
+    expect(events[0]).toMatchObject({ messageId: ctx.event.messageId, callId: call?.id });
   });
 
   it('returns exactly what the library returns and lets its exceptions through unchanged', async () => {

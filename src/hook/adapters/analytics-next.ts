@@ -110,10 +110,7 @@ export function hookAnalyticsNext(context: HookContext, instance: object, origin
     });
   }
 
-  const queue = (instance as { queue?: unknown }).queue;
-  if (!isEmitter(queue)) return;
-  const seenEnriched = new WeakSet<object>();
-  const emitEvent = (phase: 'enriched' | 'delivered' | 'failed', ctx: unknown, reason: unknown): void => {
+  const emitEvent = (phase: 'dispatched' | 'enriched' | 'delivered' | 'failed', ctx: unknown, reason: unknown, callId: string | null = null): void => {
     const { messageId, type, event } = eventOf(ctx);
     let reasonText: string | null = null;
     if (reason !== undefined && reason !== null) {
@@ -127,10 +124,23 @@ export function hookAnalyticsNext(context: HookContext, instance: object, origin
       type,
       event,
       reason: reasonText,
-      callId: null,
+      callId,
     });
     context.watchStorage('event');
   };
+  // analytics-next emits dispatch_start synchronously inside track()/identify()…, while our
+  // wrapper is on the stack: the one moment the messageId can be tied to its call even if
+  // the page dies before the request completes.
+  if (isEmitter(instance)) {
+    instance.on('dispatch_start', (ctx: unknown) =>
+      context.guard('dispatch-start', () => emitEvent('dispatched', ctx, null, context.currentCallId), undefined),
+    );
+  }
+
+  const queue = (instance as { queue?: unknown }).queue;
+  if (!isEmitter(queue)) return;
+  const seenEnriched = new WeakSet<object>();
+
   queue.on('message_enriched', (ctx: unknown) =>
     context.guard(
       'message-enriched',

@@ -59,12 +59,23 @@ export function createHookHarness(options: { ready?: boolean; writeKey?: (target
   return harness;
 }
 
+export class FakeEmitter {
+  private readonly listeners = new Map<string, Array<(...args: unknown[]) => void>>();
+  on(event: string, listener: (...args: unknown[]) => void) {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    return this;
+  }
+  emit(event: string, ...args: unknown[]) {
+    for (const listener of this.listeners.get(event) ?? []) listener(...args);
+  }
+}
+
 /**
  * A stand-in with analytics-next's observable contract: methods on the prototype,
  * an event queue emitter, promises resolving to a Context with the event, identity
  * kept in storage, and `user()` reads that generate an ID when none is stored.
  */
-export class FakeNextAnalytics {
+export class FakeNextAnalytics extends FakeEmitter {
   readonly queue = new FakeEmitter();
   readonly settings = { writeKey: 'wk-next' };
   readonly options = { integrations: { 'Segment.io': { apiHost: 'proxy.example.com/seg/v1' } } };
@@ -72,6 +83,7 @@ export class FakeNextAnalytics {
   private counter = 0;
   private readonly userObject: { id: () => string | null; anonymousId: (id?: string) => string | null };
   constructor(private readonly harness: HookHarness) {
+    super();
     const local = harness.local;
     this.userObject = {
       id: () => local.get('ajs_user_id') ?? null,
@@ -90,6 +102,8 @@ export class FakeNextAnalytics {
     const anonymousId = this.userObject.anonymousId();
     const event = { type, messageId: `ajs-next-${(this.counter += 1)}`, anonymousId, userId: this.userObject.id(), ...fields };
     const ctx = { event };
+    // Synchronously, inside the call, as analytics-next's dispatch() does.
+    this.emit('dispatch_start', ctx);
     this.queue.emit('message_enriched', ctx);
     return Promise.resolve().then(() => {
       this.queue.emit('message_delivered', ctx);
@@ -127,13 +141,3 @@ export class FakeNextAnalytics {
   }
 }
 
-export class FakeEmitter {
-  private readonly listeners = new Map<string, Array<(...args: unknown[]) => void>>();
-  on(event: string, listener: (...args: unknown[]) => void) {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
-    return this;
-  }
-  emit(event: string, ...args: unknown[]) {
-    for (const listener of this.listeners.get(event) ?? []) listener(...args);
-  }
-}
