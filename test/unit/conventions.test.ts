@@ -51,3 +51,20 @@ describe('repository conventions', () => {
     expect(offenders.map((f) => relative(ROOT, f))).toEqual([]);
   });
 });
+
+describe('rule catalogue conventions', () => {
+  it('names each rule file after its id, lists every rule file in the catalogue, and tests every rule', async () => {
+    const { RULES } = await import('../../src/core/rules/catalogue');
+    const infrastructure = new Set(['rule.ts', 'catalogue.ts', 'rules-doc.ts']);
+    const files = readdirSync(join(ROOT, 'src/core/rules')).filter((f) => !infrastructure.has(f));
+    expect(files.map((f) => f.replace(/\.ts$/, '')).sort()).toEqual(RULES.map((r) => r.id).sort());
+    const untested = RULES.filter((rule) => !readdirSync(join(ROOT, 'test/unit/rules')).includes(`${rule.id}.test.ts`));
+    expect(untested.map((r) => r.id)).toEqual([]);
+  });
+
+  it('keeps docs/rules.md generated from the rules’ metadata (run `npm run docs:rules`)', async () => {
+    const { RULES } = await import('../../src/core/rules/catalogue');
+    const { renderRulesDoc } = await import('../../src/core/rules/rules-doc');
+    expect(readFileSync(join(ROOT, 'docs/rules.md'), 'utf8')).toBe(renderRulesDoc(RULES));
+  });
+});

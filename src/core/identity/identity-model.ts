@@ -137,7 +137,14 @@ export function createIdentityModel() {
     const cookieName = field === 'anonymousId' ? 'ajs_anonymous_id' : field === 'userId' ? 'ajs_user_id' : null;
     const expired = cookieName === null ? undefined : findLast(state.recentCookieChanges, (c) => c.change === 'removed' && c.cause === 'expired' && c.cookies[0]?.name === cookieName);
     const server = cookieName === null ? undefined : findLast(state.recentServerCookies, (c) => c.cookies.some((k) => k.name === cookieName && k.value === to));
-    if (to === null || (field === 'traits' && sameJson(to, {}))) {
+    if (field === 'traits') {
+      if (reset) return ['reset', reset.id];
+      if (userIdChanged) return ['userid-change', findLast(calls, (c) => c.method === 'identify')?.id ?? null];
+      const identify = findLast(calls, (c) => c.method === 'identify');
+      if (identify) return ['identify', identify.id];
+      return [sameJson(to, {}) ? 'storage-cleared' : 'unexplained', null];
+    }
+    if (to === null) {
       if (reset) return ['reset', reset.id];
       if (expired) return ['cookie-expired', expired.id];
       return ['storage-cleared', null];
@@ -164,13 +171,6 @@ export function createIdentityModel() {
         if (identify) return [from === null ? 'identify' : 'userid-change', identify.id];
         if (query?.userId === to) return ['query-string', null];
         if (server) return ['server-cookie', server.id];
-        return ['unexplained', null];
-      }
-      case 'traits': {
-        if (reset) return ['reset', reset.id];
-        if (userIdChanged) return ['userid-change', findLast(calls, (c) => c.method === 'identify')?.id ?? null];
-        const identify = findLast(calls, (c) => c.method === 'identify');
-        if (identify) return ['identify', identify.id];
         return ['unexplained', null];
       }
       case 'groupId': {
@@ -277,7 +277,9 @@ export function createIdentityModel() {
         case 'event': {
           const name = scopeOfRecord(record);
           const state = scope(name);
-          if (state.persisted || record.phase === 'failed') return null;
+          // Only once the library has worked on the event: by then the hook has read storage
+          // after the call, so an identity no storage holds really is in memory only.
+          if (state.persisted || (record.phase !== 'enriched' && record.phase !== 'delivered')) return null;
           const event = record.event as Record<string, Cloned> | null;
           if (typeof event !== 'object' || event === null) return null;
           const anonymousId = idArg(event.anonymousId);

@@ -11,7 +11,7 @@ export default defineRule({
   guide: { title: 'ID expiration and overwriting', anchor: 'id-expiration-and-overwriting' },
   example: {
     scenario: 'identify("97980cfea0067") then, with no reset(), identify("user-2-b6f1")',
-    message: 'identify() replaced userId "97980cfea0067" → "user-2-b6f1" without reset(); anonymousId rotated "3f2a…" → "9c1d…", 3 traits dropped',
+    message: 'identify() replaced userId "97980cfea0067" → "user-2-b6f1" without reset(); anonymousId rotated "3f2a…" → "9c1d…"; 3 traits dropped (name, email, plan)',
   },
   create: () => ({
     onTransition(transition, context) {

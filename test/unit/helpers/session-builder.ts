@@ -85,7 +85,7 @@ export function createSessionBuilder(origin = 'https://shop.example') {
     return generated;
   };
 
-  function openDocument(path: string) {
+  function openDocument(path: string, query?: { anonymousId: string | null; userId: string | null }) {
     documentCount += 1;
     const documentId = `doc${documentCount}`;
     const frameUrl = `${origin}${path}`;
@@ -152,7 +152,7 @@ export function createSessionBuilder(origin = 'https://shop.example') {
       return messageId;
     };
 
-    push({ ...base(), kind: 'lifecycle', event: 'hook-installed', frameUrl, topFrame: true });
+    push({ ...base(), kind: 'lifecycle', event: 'hook-installed', frameUrl, topFrame: true, ...(query ? { queryIdentity: { ...query, event: null } } : {}) });
     storageRecord('hook-installed');
 
     const page = {
@@ -254,12 +254,12 @@ export function createSessionBuilder(origin = 'https://shop.example') {
       return current;
     },
     /** Leaves the page (pagehide) and loads `path` as a new document. */
-    navigate(path: string) {
+    navigate(path: string, query?: { anonymousId: string | null; userId: string | null }) {
       current.pagehide();
       // A new page load: what analytics.js kept in memory only is gone.
       memory = { anonymousId: null, userId: null, traits: {} };
       navigation(path);
-      current = openDocument(path);
+      current = openDocument(path, query);
       return current;
     },
     /** The user (or a script outside analytics.js) deletes identity storage. */
@@ -285,6 +285,12 @@ export function createSessionBuilder(origin = 'https://shop.example') {
     },
     cookieRecord(change: 'snapshot' | 'set' | 'removed', cookies: CookieDetails[], cause: 'explicit' | 'expired' | 'overwrite' | 'expired_overwrite' | null = null) {
       return push({ id: `cookie:${(counter += 1)}`, seq: 0, at: tick(), kind: 'cookie', change, cause, url: `${origin}/`, cookies, previous: null });
+    },
+    /** A response's Set-Cookie for an identity cookie (the server writing the ID). */
+    serverCookie(name: string, value: string) {
+      store.cookie[name] = value;
+      if (name === 'ajs_anonymous_id' || name === 'ajs_user_id') store.local[name] = JSON.stringify(value);
+      return push({ id: `server-cookie:${(counter += 1)}`, seq: 0, at: tick(), kind: 'server-cookie', url: `${origin}/login`, cookies: [{ name, value, attributes: 'Path=/' }] });
     },
     cookie,
     advance(ms: number) {
