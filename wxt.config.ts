@@ -15,6 +15,7 @@ export default defineConfig({
       'See who the visitor is, live: Segment identity state, its history, and the mistakes that break attribution.',
     permissions: ['storage', 'cookies', 'webRequest', 'webNavigation', 'unlimitedStorage'],
     host_permissions: ['<all_urls>'],
+    action: { default_title: 'Identity Lens' },
     browser_specific_settings: {
       gecko: {
         id: 'identity-lens@example.org',

@@ -5,6 +5,7 @@ import type {
   BridgeStatsRecord,
   CookieChangeCause,
   CookieDetails,
+  LensRecord,
   CookieRecord,
   NavigationKind,
   NavigationRecord,
@@ -24,6 +25,10 @@ export interface CaptureDeps {
   readonly getCookies: (url: string) => Promise<BrowserCookie[]>;
   /** Tracking API hosts the user added in the options page. */
   readonly userApiHosts: () => Promise<readonly string[]>;
+  /** Told of every record stored or updated (the rule engine evaluates them). */
+  readonly onRecordsStored?: (sessionId: string, tabId: number, records: readonly LensRecord[]) => void;
+  /** Told when a session ends with its tab. */
+  readonly onSessionEnded?: (sessionId: string, tabId: number) => Promise<void>;
 }
 
 export interface MessageSender {
@@ -94,7 +99,19 @@ const wireRecordId = (sessionId: string, requestId: string): string => `wire:${s
  * plain async function that the entrypoint wires to the browser's events.
  */
 export function createCaptureService(deps: CaptureDeps) {
-  const { store, clock } = deps;
+  const { clock } = deps;
+  const store: SessionStore = {
+    ...deps.store,
+    async appendRecords(session, provenance, records) {
+      const added = await deps.store.appendRecords(session, provenance, records);
+      if (added > 0) deps.onRecordsStored?.(session.id, session.tabId, records);
+      return added;
+    },
+    async putRecord(session, record) {
+      await deps.store.putRecord(session, record);
+      deps.onRecordsStored?.(session.id, session.tabId, [record]);
+    },
+  };
   const perTab = createKeyedQueue();
   let seq = 0;
   const nextSeq = (): number => (seq += 1);
@@ -344,7 +361,11 @@ export function createCaptureService(deps: CaptureDeps) {
     /** tabs.onRemoved: the session ends with its tab. */
     async handleTabRemoved(tabId: number): Promise<void> {
       pendingCommits.delete(tabId);
-      await perTab(tabId, () => store.endSession(tabId, clock.now()));
+      await perTab(tabId, async () => {
+        const session = await store.openSession(tabId);
+        await store.endSession(tabId, clock.now());
+        if (session) await deps.onSessionEnded?.(session.id, tabId);
+      });
     },
 
     /** runtime.onStartup: a new browser session, so tabs from before are gone. */

@@ -1,8 +1,9 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { Finding } from '../protocol/findings';
 import type { CapturedRecord, Session } from '../protocol/records';
 
 export const DB_NAME = 'identity-lens';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /** A record as stored: what was captured, plus the fields indexes need. */
 export type StoredRecord = CapturedRecord & {
@@ -17,7 +18,15 @@ export type StoredSession = Session & {
   readonly cookieDigest?: string;
 };
 
+/** A finding as stored: the rule engine's finding, with its session. */
+export type StoredFinding = Finding & { readonly sessionId: string };
+
 export interface LensSchema extends DBSchema {
+  findings: {
+    key: [string, string];
+    value: StoredFinding;
+    indexes: { bySession: string };
+  };
   sessions: {
     key: string;
     value: StoredSession;
@@ -52,6 +61,12 @@ export const MIGRATIONS: ReadonlyArray<(db: IDBPDatabase<LensSchema>, tx: Upgrad
     records.createIndex('bySessionTime', ['sessionId', 'at', 'seq']);
     records.createIndex('byMessageId', 'messageIds', { multiEntry: true });
     records.createIndex('bySessionKind', ['sessionId', 'kind']);
+  },
+  // v2: findings of the rule engine, per session. Sessions and records are kept as they are.
+  (db) => {
+    // Finding ids are unique within a session; the same records imported twice must not collide.
+    const findings = db.createObjectStore('findings', { keyPath: ['sessionId', 'id'] });
+    findings.createIndex('bySession', 'sessionId');
   },
 ];
 

@@ -1,8 +1,9 @@
 import browser, { type Cookies, type WebNavigation, type WebRequest } from 'webextension-polyfill';
 import { createCaptureService, type CaptureService } from './capture-service';
 import { openLensDatabase } from './db';
+import { createFindingsService, type FindingsService } from './findings-service';
 import { createSessionStore, systemClock } from './session-store';
-import { API_HOSTS_KEY, normaliseApiHosts } from './settings';
+import { API_HOSTS_KEY, normaliseApiHosts, normaliseRuleOptions, RULE_OPTIONS_KEY } from './settings';
 
 /** Only requests to these paths can be tracking calls; the filter keeps every other request away from us. */
 const TRACKING_ENDPOINTS = ['t', 'i', 'p', 's', 'g', 'a', 'b', 'batch', 'track', 'identify', 'page', 'screen', 'group', 'alias', 'import'];
@@ -15,12 +16,23 @@ export const TRACKING_URL_PATTERNS = TRACKING_ENDPOINTS.flatMap((endpoint) => [`
  */
 export function startBackground(): void {
   let userHosts: Promise<string[]> = loadUserHosts();
-  const service: Promise<CaptureService> = openLensDatabase().then((db) =>
+  const database = openLensDatabase();
+  const findings: Promise<FindingsService> = database.then((db) =>
+    createFindingsService({
+      db,
+      ruleOptions: async () => normaliseRuleOptions((await browser.storage.local.get(RULE_OPTIONS_KEY))[RULE_OPTIONS_KEY]),
+      showCount: showBadge,
+      later: (callback, ms) => setTimeout(callback, ms),
+    }),
+  );
+  const service: Promise<CaptureService> = Promise.all([database, findings]).then(([db, evaluator]) =>
     createCaptureService({
       store: createSessionStore(db, systemClock),
       clock: systemClock,
       getCookies: async (url) => browser.cookies.getAll({ url }),
       userApiHosts: () => userHosts,
+      onRecordsStored: (sessionId, tabId, records) => evaluator.recordsStored(sessionId, tabId, records),
+      onSessionEnded: (sessionId, tabId) => evaluator.sessionEnded(sessionId, tabId),
     }),
   );
   const run = (task: (s: CaptureService) => Promise<unknown>): Promise<unknown> =>
@@ -72,8 +84,23 @@ export function startBackground(): void {
     void run((s) => s.handleBrowserStartup());
   });
   browser.storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && API_HOSTS_KEY in changes) userHosts = Promise.resolve(normaliseApiHosts(changes[API_HOSTS_KEY]?.newValue));
+    if (area !== 'local') return;
+    if (API_HOSTS_KEY in changes) userHosts = Promise.resolve(normaliseApiHosts(changes[API_HOSTS_KEY]?.newValue));
+    if (RULE_OPTIONS_KEY in changes) {
+      void Promise.all([database, findings]).then(async ([db, evaluator]) => {
+        const open = await db.getAllFromIndex('sessions', 'byOpenTab');
+        await evaluator.optionsChanged(open.map((session) => ({ id: session.id, tabId: session.tabId })));
+      });
+    }
   });
+}
+
+/** The toolbar badge: errors + warnings of the tab's session, red with errors, amber with warnings only. */
+function showBadge(tabId: number, counts: { error: number; warning: number }): void {
+  const total = counts.error + counts.warning;
+  const action = browser.action;
+  void action.setBadgeText({ tabId, text: total === 0 ? '' : total > 999 ? '999+' : String(total) }).catch(() => undefined);
+  if (total > 0) void action.setBadgeBackgroundColor({ tabId, color: counts.error > 0 ? '#d93025' : '#f29900' }).catch(() => undefined);
 }
 
 async function loadUserHosts(): Promise<string[]> {

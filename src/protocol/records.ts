@@ -311,4 +311,6 @@ export interface Session {
   readonly recordCount: number;
   /** Tracking API hosts learned from the page's own analytics settings. */
   readonly apiHosts: string[];
+  /** Findings now, by severity (absent until the session was first evaluated). */
+  readonly findingCounts?: { readonly error: number; readonly warning: number; readonly info: number };
 }

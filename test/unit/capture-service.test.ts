@@ -246,7 +246,7 @@ describe('navigation and session lifetime', () => {
 describe('database schema', () => {
   it('has one migration per version, and upgrading from nothing creates every store and index', () => {
     expect(MIGRATIONS).toHaveLength(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['records', 'sessions']);
+    expect([...db.objectStoreNames].sort()).toEqual(['findings', 'records', 'sessions']);
     const tx = db.transaction(['records', 'sessions']);
     expect([...tx.objectStore('records').indexNames].sort()).toEqual(['byMessageId', 'bySessionKind', 'bySessionTime']);
     expect([...tx.objectStore('sessions').indexNames].sort()).toEqual(['byOpenTab', 'byStart']);

@@ -1,0 +1,130 @@
+import { compareFindings, createRuleEngine, type RuleEngine } from '../core/engine';
+import { compareRecords } from '../core/link-records';
+import type { RuleOptions } from '../core/rules/rule';
+import type { Finding, Severity } from '../protocol/findings';
+import type { LensRecord } from '../protocol/records';
+import type { LensDatabase, StoredFinding } from './db';
+
+export interface FindingsDeps {
+  readonly db: LensDatabase;
+  readonly ruleOptions: () => Promise<Partial<RuleOptions>>;
+  /** Shows the tab's error and warning count (the toolbar badge). */
+  readonly showCount: (tabId: number, counts: Record<Severity, number>) => void;
+  /** Defers work briefly so records that arrive together are evaluated in time order. */
+  readonly later: (callback: () => void, ms: number) => void;
+}
+
+/** How long records gather before they are evaluated: page and background records of one moment arrive a few ms apart. */
+export const EVALUATION_DELAY_MS = 150;
+
+interface SessionEvaluation {
+  engine: RuleEngine;
+  /** The newest record the engine has seen, in evaluation order. */
+  last: { at: number; seq: number; id: string } | null;
+}
+
+const countBySeverity = (findings: readonly Finding[]): Record<Severity, number> => {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const finding of findings) counts[finding.severity] += 1;
+  return counts;
+};
+
+/**
+ * Keeps each open session's findings current as records arrive. The engine lives
+ * in memory only as a cache: after a service worker restart, or when a record
+ * arrives older than what the engine has seen, the session is evaluated again
+ * from IndexedDB, which gives the same findings (the engine is deterministic).
+ */
+export function createFindingsService(deps: FindingsDeps) {
+  const evaluations = new Map<string, SessionEvaluation>();
+  const pending = new Map<string, { tabId: number; records: LensRecord[] }>();
+  let options: Promise<Partial<RuleOptions>> | null = null;
+  const ruleOptions = () => (options ??= deps.ruleOptions());
+
+  async function rebuild(sessionId: string, ended: boolean): Promise<SessionEvaluation> {
+    const engine = createRuleEngine(await ruleOptions());
+    const range = IDBKeyRange.bound([sessionId, -Infinity, -Infinity], [sessionId, Infinity, Infinity]);
+    const records = (await deps.db.getAllFromIndex('records', 'bySessionTime', range)).sort(compareRecords);
+    for (const record of records) engine.add(record);
+    if (ended) engine.end();
+    const evaluation = { engine, last: records[records.length - 1] ?? null };
+    evaluations.set(sessionId, evaluation);
+    return evaluation;
+  }
+
+  async function save(sessionId: string, tabId: number, findings: readonly Finding[]): Promise<void> {
+    const tx = deps.db.transaction(['findings', 'sessions'], 'readwrite');
+    const store = tx.objectStore('findings');
+    const keep = new Set(findings.map((f) => f.id));
+    const existing = await store.index('bySession').getAll(sessionId);
+    const writes: Promise<unknown>[] = [];
+    for (const old of existing) if (!keep.has(old.id)) writes.push(store.delete([sessionId, old.id]));
+    for (const finding of findings) writes.push(store.put({ ...finding, sessionId } satisfies StoredFinding));
+    const counts = countBySeverity(findings);
+    const session = await tx.objectStore('sessions').get(sessionId);
+    if (session) writes.push(tx.objectStore('sessions').put({ ...session, findingCounts: counts }));
+    await Promise.all([...writes, tx.done]);
+    if (session && session.endedAt === null) deps.showCount(tabId, counts);
+  }
+
+  async function evaluate(sessionId: string): Promise<void> {
+    const batch = pending.get(sessionId);
+    pending.delete(sessionId);
+    if (!batch) return;
+    const records = [...batch.records].sort(compareRecords);
+    let evaluation = evaluations.get(sessionId);
+    const first = records[0];
+    const inOrder =
+      evaluation !== undefined && (evaluation.last === null || first === undefined || compareRecords(first, evaluation.last) > 0);
+    // A wire record seen again is its request completing: the rules take that in any order.
+    const onlyWireUpdates = records.every((r) => r.kind === 'wire');
+    if (evaluation && (inOrder || onlyWireUpdates)) {
+      for (const record of records) evaluation.engine.add(record);
+      const newest = records[records.length - 1];
+      if (newest && (evaluation.last === null || compareRecords(newest, evaluation.last) > 0)) evaluation.last = newest;
+    } else {
+      evaluation = await rebuild(sessionId, false);
+    }
+    await save(sessionId, batch.tabId, evaluation.engine.findings());
+  }
+
+  return {
+    /** New or updated records of a session were stored. */
+    recordsStored(sessionId: string, tabId: number, records: readonly LensRecord[]): void {
+      const entry = pending.get(sessionId);
+      if (entry) {
+        entry.records.push(...records);
+        return;
+      }
+      pending.set(sessionId, { tabId, records: [...records] });
+      deps.later(() => {
+        void evaluate(sessionId).catch((error: unknown) => console.error('[Identity Lens] evaluation failed', error));
+      }, EVALUATION_DELAY_MS);
+    },
+
+    /** The session ended: its open pages end too (identify-without-track, undelivered calls…). */
+    async sessionEnded(sessionId: string, tabId: number): Promise<void> {
+      pending.delete(sessionId);
+      const evaluation = await rebuild(sessionId, true);
+      evaluations.delete(sessionId);
+      await save(sessionId, tabId, evaluation.engine.findings());
+    },
+
+    /** The user changed the rule options: open sessions are evaluated again with them. */
+    async optionsChanged(openSessions: ReadonlyArray<{ id: string; tabId: number }>): Promise<void> {
+      options = null;
+      evaluations.clear();
+      for (const session of openSessions) {
+        const evaluation = await rebuild(session.id, false);
+        await save(session.id, session.tabId, evaluation.engine.findings());
+      }
+    },
+
+    async findingsOf(sessionId: string): Promise<Finding[]> {
+      const stored = await deps.db.getAllFromIndex('findings', 'bySession', sessionId);
+      return stored.map(({ sessionId: _session, ...finding }) => finding).sort(compareFindings);
+    },
+  };
+}
+
+export type FindingsService = ReturnType<typeof createFindingsService>;

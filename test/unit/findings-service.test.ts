@@ -1,0 +1,105 @@
+import { openDB } from 'idb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createCaptureService } from '../../src/capture/capture-service';
+import { DB_VERSION, MIGRATIONS, openLensDatabase, type LensDatabase, type LensSchema } from '../../src/capture/db';
+import { createFindingsService, type FindingsService } from '../../src/capture/findings-service';
+import { createSessionStore } from '../../src/capture/session-store';
+import { PROTOCOL_VERSION } from '../../src/protocol/messages';
+import type { PageRecord } from '../../src/protocol/records';
+import { createSessionBuilder } from './helpers/session-builder';
+
+let db: LensDatabase;
+let findings: FindingsService;
+let timers: Array<() => void>;
+let badges: Array<[number, Record<string, number>]>;
+let name = 0;
+
+const settle = async () => {
+  for (let i = 0; i < 3; i += 1) {
+    const run = timers.splice(0);
+    run.forEach((t) => t());
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+beforeEach(async () => {
+  db = await openLensDatabase(`findings-${(name += 1)}`);
+  timers = [];
+  badges = [];
+  findings = createFindingsService({
+    db,
+    ruleOptions: async () => ({}),
+    showCount: (tabId, counts) => badges.push([tabId, counts]),
+    later: (callback) => timers.push(callback),
+  });
+});
+
+function pageMessage(records: PageRecord[]) {
+  return { channel: 'identity-lens', version: PROTOCOL_VERSION, type: 'page-records', batch: 1, records, dropped: {} };
+}
+
+describe('findings in the background', () => {
+  it('evaluates records as they are stored, saves the findings with the session and shows the count', async () => {
+    let ids = 0;
+    const clock = { now: () => 1_790_000_000_000, randomId: () => `r${(ids += 1)}-abcdefgh` };
+    const capture = createCaptureService({
+      store: createSessionStore(db, clock),
+      clock,
+      getCookies: async () => [],
+      userApiHosts: async () => [],
+      onRecordsStored: (sessionId, tabId, records) => findings.recordsStored(sessionId, tabId, records),
+      onSessionEnded: (sessionId, tabId) => findings.sessionEnded(sessionId, tabId),
+    });
+    const s = createSessionBuilder();
+    s.page.identify('97980cfea0067');
+    s.page.track('Signed Up');
+    s.page.identify('user-2-b6f1');
+    const pageRecords = s.records.filter((r): r is PageRecord => !['wire', 'navigation', 'cookie'].includes(r.kind));
+    // Two batches, the second arriving out of order: the result must not depend on it.
+    await capture.handleBridgeMessage(pageMessage(pageRecords.slice(6)), { tab: { id: 4, url: 'https://shop.example/' }, frameId: 0 });
+    await capture.handleBridgeMessage(pageMessage(pageRecords.slice(0, 6)), { tab: { id: 4, url: 'https://shop.example/' }, frameId: 0 });
+    await settle();
+    const [session] = await db.getAll('sessions');
+    const stored = await findings.findingsOf(session?.id ?? '');
+    expect(stored.map((f) => f.rule)).toEqual(['userid-overwrite']);
+    expect(session?.findingCounts).toEqual({ error: 1, warning: 0, info: 0 });
+    expect(badges[badges.length - 1]).toEqual([4, { error: 1, warning: 0, info: 0 }]);
+
+    // The tab closes: its page ends, so the identify that no track followed is judged too.
+    await capture.handleTabRemoved(4);
+    const final = await findings.findingsOf(session?.id ?? '');
+    expect(final.map((f) => f.rule).sort()).toEqual(['identify-without-track', 'userid-overwrite']);
+  });
+
+  it('evaluates open sessions again when the rule options change', async () => {
+    await db.put('sessions', { id: 's1', tabId: 1, openTabId: 1, title: 't', startedAt: 0, endedAt: null, pages: [], currentUrl: null, recordCount: 0, apiHosts: [] });
+    const s = createSessionBuilder();
+    s.page.reset();
+    for (const record of s.records) await db.put('records', { ...record, sessionId: 's1', tabId: 1, frameId: 0 });
+    await findings.optionsChanged([{ id: 's1', tabId: 1 }]);
+    expect((await findings.findingsOf('s1')).map((f) => f.rule)).toEqual(['reset-called']);
+    const disabled = createFindingsService({ db, ruleOptions: async () => ({ disabledRules: ['reset-called'] }), showCount: () => {}, later: () => {} });
+    await disabled.optionsChanged([{ id: 's1', tabId: 1 }]);
+    expect(await disabled.findingsOf('s1')).toEqual([]);
+  });
+});
+
+describe('schema upgrade', () => {
+  it('opens a database written by schema version 1 and keeps its sessions and records', async () => {
+    const dbName = `upgrade-${(name += 1)}`;
+    const v1 = await openDB<LensSchema>(dbName, 1, {
+      upgrade(database, _old, _new, tx) {
+        MIGRATIONS[0]?.(database, tx);
+      },
+    });
+    await v1.put('sessions', { id: 'old', tabId: 3, title: 'old', startedAt: 1, endedAt: 2, pages: [], currentUrl: null, recordCount: 1, apiHosts: [] });
+    await v1.put('records', { id: 'doc1:1', seq: 1, at: 1, kind: 'lifecycle', event: 'load', frameUrl: 'https://a.example/', topFrame: true, sessionId: 'old', tabId: 3, frameId: 0 });
+    v1.close();
+    const upgraded = await openLensDatabase(dbName);
+    expect(upgraded.version).toBe(DB_VERSION);
+    expect(await upgraded.get('sessions', 'old')).toMatchObject({ id: 'old', recordCount: 1 });
+    expect(await upgraded.getAll('records')).toHaveLength(1);
+    expect([...upgraded.objectStoreNames]).toContain('findings');
+    upgraded.close();
+  });
+});
