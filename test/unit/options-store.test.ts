@@ -45,3 +45,31 @@ describe('options store', () => {
     expect(store.error.value).toBe('Could not save: quota exceeded');
   });
 });
+
+describe('rule options store', () => {
+  it('switches rules off and on, and keeps the sign-up names one per line', async () => {
+    const { createRuleOptionsStore } = await import('../../src/ui/options/rule-options-store');
+    const { DEFAULT_RULE_OPTIONS } = await import('../../src/core/rules/rule');
+    let saved = DEFAULT_RULE_OPTIONS;
+    const store = createRuleOptionsStore({ load: async () => saved, save: async (o) => void (saved = o) });
+    await store.load();
+    await store.setEnabled('reset-called', false);
+    expect(saved.disabledRules).toEqual(['reset-called']);
+    expect(store.isEnabled('reset-called')).toBe(false);
+    await store.setEnabled('reset-called', true);
+    expect(saved.disabledRules).toEqual([]);
+    await store.setSignupEvents(' Trial Started \n\nSigned Up\nSigned Up\n');
+    expect(saved.signupEvents).toEqual(['Trial Started', 'Signed Up']);
+    await store.restoreDefaults();
+    expect(saved).toEqual(DEFAULT_RULE_OPTIONS);
+  });
+
+  it('reads stored options defensively: unknown rules and junk are dropped', async () => {
+    const { normaliseRuleOptions } = await import('../../src/capture/settings');
+    expect(normaliseRuleOptions({ disabledRules: ['reset-called', 'no-such-rule', 7], signupEvents: ['  A ', '', 3] })).toMatchObject({
+      disabledRules: ['reset-called'],
+      signupEvents: ['A'],
+    });
+    expect(normaliseRuleOptions('garbage').signupEvents).toContain('Signed Up');
+  });
+});

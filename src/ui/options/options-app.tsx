@@ -1,8 +1,10 @@
 import { useSignal } from '@preact/signals';
 import type { OptionsStore } from './options-store';
+import { RuleOptionsSection } from './rule-options-section';
+import type { RuleOptionsStore } from './rule-options-store';
 
 /** Options: which hosts count as a tracking API. Every value shown is page-independent, but is still rendered as text. */
-export function OptionsApp({ store }: { store: OptionsStore }) {
+export function OptionsApp({ store, rules }: { store: OptionsStore; rules: RuleOptionsStore }) {
   const draft = useSignal('');
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -49,6 +51,7 @@ export function OptionsApp({ store }: { store: OptionsStore }) {
           </p>
         ) : null}
       </section>
+      <RuleOptionsSection store={rules} />
     </main>
   );
 }

@@ -1,14 +1,20 @@
 import { render } from 'preact';
 import browser from 'webextension-polyfill';
-import { API_HOSTS_KEY, normaliseApiHosts } from '../../capture/settings';
+import { API_HOSTS_KEY, normaliseApiHosts, normaliseRuleOptions, RULE_OPTIONS_KEY } from '../../capture/settings';
 import { OptionsApp } from './options-app';
 import { createOptionsStore } from './options-store';
+import { createRuleOptionsStore } from './rule-options-store';
 
 export function startOptions(root: HTMLElement): void {
   const store = createOptionsStore({
     load: async () => normaliseApiHosts((await browser.storage.local.get(API_HOSTS_KEY))[API_HOSTS_KEY]),
     save: (hosts) => browser.storage.local.set({ [API_HOSTS_KEY]: hosts }),
   });
+  const rules = createRuleOptionsStore({
+    load: async () => normaliseRuleOptions((await browser.storage.local.get(RULE_OPTIONS_KEY))[RULE_OPTIONS_KEY]),
+    save: (options) => browser.storage.local.set({ [RULE_OPTIONS_KEY]: { disabledRules: [...options.disabledRules], signupEvents: [...options.signupEvents] } }),
+  });
   void store.load();
-  render(<OptionsApp store={store} />, root);
+  void rules.load();
+  render(<OptionsApp store={store} rules={rules} />, root);
 }
