@@ -19,6 +19,8 @@ export const EVALUATION_DELAY_MS = 150;
 
 interface SessionEvaluation {
   engine: RuleEngine;
+  /** Ids of the records evaluated, so the session can say how far evaluation has come. */
+  seen: Set<string>;
   /** The newest record the engine has seen, in evaluation order. */
   last: { at: number; seq: number; id: string } | null;
 }
@@ -47,12 +49,12 @@ export function createFindingsService(deps: FindingsDeps) {
     const records = (await deps.db.getAllFromIndex('records', 'bySessionTime', range)).sort(compareRecords);
     for (const record of records) engine.add(record);
     if (ended) engine.end();
-    const evaluation = { engine, last: records[records.length - 1] ?? null };
+    const evaluation = { engine, seen: new Set(records.map((r) => r.id)), last: records[records.length - 1] ?? null };
     evaluations.set(sessionId, evaluation);
     return evaluation;
   }
 
-  async function save(sessionId: string, tabId: number, findings: readonly Finding[]): Promise<void> {
+  async function save(sessionId: string, tabId: number, findings: readonly Finding[], evaluatedRecords: number): Promise<void> {
     const tx = deps.db.transaction(['findings', 'sessions'], 'readwrite');
     const store = tx.objectStore('findings');
     const keep = new Set(findings.map((f) => f.id));
@@ -62,7 +64,7 @@ export function createFindingsService(deps: FindingsDeps) {
     for (const finding of findings) writes.push(store.put({ ...finding, sessionId } satisfies StoredFinding));
     const counts = countBySeverity(findings);
     const session = await tx.objectStore('sessions').get(sessionId);
-    if (session) writes.push(tx.objectStore('sessions').put({ ...session, findingCounts: counts }));
+    if (session) writes.push(tx.objectStore('sessions').put({ ...session, findingCounts: counts, evaluatedRecords }));
     await Promise.all([...writes, tx.done]);
     if (session && session.endedAt === null) deps.showCount(tabId, counts);
   }
@@ -79,13 +81,16 @@ export function createFindingsService(deps: FindingsDeps) {
     // A wire record seen again is its request completing: the rules take that in any order.
     const onlyWireUpdates = records.every((r) => r.kind === 'wire');
     if (evaluation && (inOrder || onlyWireUpdates)) {
-      for (const record of records) evaluation.engine.add(record);
+      for (const record of records) {
+        evaluation.engine.add(record);
+        evaluation.seen.add(record.id);
+      }
       const newest = records[records.length - 1];
       if (newest && (evaluation.last === null || compareRecords(newest, evaluation.last) > 0)) evaluation.last = newest;
     } else {
       evaluation = await rebuild(sessionId, false);
     }
-    await save(sessionId, batch.tabId, evaluation.engine.findings());
+    await save(sessionId, batch.tabId, evaluation.engine.findings(), evaluation.seen.size);
   }
 
   return {
@@ -107,7 +112,7 @@ export function createFindingsService(deps: FindingsDeps) {
       pending.delete(sessionId);
       const evaluation = await rebuild(sessionId, true);
       evaluations.delete(sessionId);
-      await save(sessionId, tabId, evaluation.engine.findings());
+      await save(sessionId, tabId, evaluation.engine.findings(), evaluation.seen.size);
     },
 
     /** The user changed the rule options: open sessions are evaluated again with them. */
@@ -116,7 +121,7 @@ export function createFindingsService(deps: FindingsDeps) {
       evaluations.clear();
       for (const session of openSessions) {
         const evaluation = await rebuild(session.id, false);
-        await save(session.id, session.tabId, evaluation.engine.findings());
+        await save(session.id, session.tabId, evaluation.engine.findings(), evaluation.seen.size);
       }
     },
 

@@ -120,7 +120,11 @@ export type NavigationKind =
   | 'history' // pushState/replaceState
   | 'fragment';
 
-/** `dispatched`: created inside the call (ties the messageId to it); `enriched`: after the library's plugins; then delivered or failed. */
+/**
+ * `dispatched`: created inside the call (ties the messageId to it); `enriched`: after the
+ * library's plugins; `delivered`: its destinations are done with it (analytics-next says so even
+ * when the request failed: the wire record says whether it arrived); `failed`: the library gave up.
+ */
 export type DeliveryPhase = 'dispatched' | 'enriched' | 'delivered' | 'failed';
 
 export type WireState = 'pending' | 'completed' | 'failed';
@@ -313,4 +317,6 @@ export interface Session {
   readonly apiHosts: string[];
   /** Findings now, by severity (absent until the session was first evaluated). */
   readonly findingCounts?: { readonly error: number; readonly warning: number; readonly info: number };
+  /** How many of the session's records the findings account for; equal to recordCount once evaluation caught up. */
+  readonly evaluatedRecords?: number;
 }

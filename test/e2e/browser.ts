@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Worker } from 'playwright-core';
-import type { StoredRecord, StoredSession } from '../../src/capture/db';
+import type { StoredFinding, StoredRecord, StoredSession } from '../../src/capture/db';
 import { compareRecords } from '../../src/core/link-records';
 import { findRepoRoot } from '../repo-root';
 
@@ -38,7 +38,7 @@ export interface LensBrowser {
   readonly extensionId: string;
   serviceWorker(): Promise<Worker>;
   /** Everything Identity Lens stored, read from IndexedDB inside the extension. */
-  readStore(): Promise<{ sessions: StoredSession[]; records: StoredRecord[] }>;
+  readStore(): Promise<{ sessions: StoredSession[]; records: StoredRecord[]; findings: StoredFinding[] }>;
   /** Every URL the browser requested, to prove nothing left the machine. */
   readonly requestedUrls: string[];
   close(): Promise<void>;
@@ -102,10 +102,14 @@ export async function launchWithExtension(options: { headless?: boolean } = {}):
             request.onsuccess = () => resolveAll(request.result as T[]);
             request.onerror = () => reject(request.error);
           });
-        const result = { sessions: await all<StoredSession>('sessions'), records: await all<StoredRecord>('records') };
+        const result = {
+          sessions: await all<StoredSession>('sessions'),
+          records: await all<StoredRecord>('records'),
+          findings: db.objectStoreNames.contains('findings') ? await all<StoredFinding>('findings') : [],
+        };
         db.close();
         return result;
-      }).then(({ sessions, records }) => ({ sessions, records: records.sort(compareRecords) }));
+      }).then(({ sessions, records, findings }) => ({ sessions, records: records.sort(compareRecords), findings }));
     },
     async close() {
       await context.close();

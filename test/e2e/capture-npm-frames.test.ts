@@ -24,7 +24,8 @@ describe('npm build (no window.analytics)', () => {
       const store = await env.lens.readStore();
       const links = linkRecords(store.records as CapturedRecord[]);
       const matched = [...links.callByMessageId.values()].some((c) => c.args[0] === 'Signed Up');
-      const settled = store.records.filter((r) => r.kind === 'wire').every((r) => r.kind === 'wire' && r.state !== 'pending');
+      const ours = store.records.filter((r) => r.kind === 'wire' && r.messages.some((m) => m.writeKey === wk));
+      const settled = ours.length === 4 && ours.every((r) => r.kind === 'wire' && r.state !== 'pending');
       return matched && settled ? store : undefined;
     });
     // The hook watches window.analytics with an accessor, so the property exists (holding undefined) though the npm build never sets it.

@@ -32,7 +32,10 @@ export default defineRule({
       const messageId = messageByCall.get(call.id);
       const wire = messageId === undefined ? undefined : wireByMessage.get(messageId);
       const scope = context.model.scopeOf(call);
-      if ((messageId !== undefined && delivered.has(messageId)) || wire?.state === 'delivered') {
+      // The wire is the truth. analytics.js reports a message "delivered" once its destinations are
+      // done with it, even when the request failed; that only counts where no request was seen
+      // (a tracking host we do not recognise).
+      if (wire?.state === 'delivered' || (wire === undefined && messageId !== undefined && delivered.has(messageId))) {
         context.retract(call.id);
         return;
       }
