@@ -10,6 +10,7 @@ import type {
   NavigationKind,
   NavigationRecord,
   PageRecord,
+  ServerCookieRecord,
   WireRecord,
 } from '../protocol/records';
 import { messageIdsOf, parseTrackingBody, recogniseUrl } from '../core/tracking-api';
@@ -67,6 +68,38 @@ export interface CommitDetails {
   readonly timeStamp: number;
   readonly transitionType?: string;
   readonly transitionQualifiers?: string[];
+}
+
+export interface HeadersReceivedDetails {
+  readonly tabId: number;
+  readonly url: string;
+  readonly timeStamp: number;
+  readonly type: string;
+  readonly responseHeaders?: ReadonlyArray<{ readonly name: string; readonly value?: string }>;
+}
+
+/** The identity cookies a response's Set-Cookie headers write. */
+export function identityCookiesSet(headers: HeadersReceivedDetails['responseHeaders']): ServerCookieRecord['cookies'] {
+  const cookies: Array<{ name: string; value: string; attributes: string }> = [];
+  for (const header of headers ?? []) {
+    if (header.name.toLowerCase() !== 'set-cookie' || typeof header.value !== 'string') continue;
+    // Firefox folds several Set-Cookie headers into one value separated by newlines.
+    for (const line of header.value.split('\n')) {
+      const [pair = '', ...attributes] = line.split(';');
+      const eq = pair.indexOf('=');
+      if (eq <= 0) continue;
+      const name = pair.slice(0, eq).trim();
+      if (!isIdentityCookie(name)) continue;
+      let value = pair.slice(eq + 1).trim();
+      try {
+        value = decodeURIComponent(value);
+      } catch {
+        // keep the raw value
+      }
+      cookies.push({ name, value, attributes: attributes.map((a) => a.trim()).join('; ').slice(0, 500) });
+    }
+  }
+  return cookies;
 }
 
 export interface CookieChange {
@@ -355,6 +388,18 @@ export function createCaptureService(deps: CaptureDeps) {
         }
         await store.appendRecords(session, { tabId: details.tabId, frameId: details.frameId }, [navigationRecord(details, navigation)]);
         if (details.frameId === 0) await store.addPage(session.id, details.url, details.timeStamp, navigation);
+      });
+    },
+
+    /** webRequest.onHeadersReceived: a server response that writes identity cookies (a cause the page cannot see). */
+    async handleHeadersReceived(details: HeadersReceivedDetails): Promise<void> {
+      if (details.tabId < 0) return;
+      const cookies = identityCookiesSet(details.responseHeaders);
+      if (cookies.length === 0) return;
+      await perTab(details.tabId, async () => {
+        const session = await sessionFor(details.tabId, details.type === 'main_frame' ? details.url : null, details.timeStamp);
+        const record: ServerCookieRecord = { id: backgroundId('server-cookie'), at: details.timeStamp, seq: nextSeq(), kind: 'server-cookie', url: details.url, cookies };
+        await store.appendRecords(session, { tabId: details.tabId, frameId: 0 }, [record]);
       });
     },
 

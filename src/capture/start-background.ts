@@ -64,6 +64,18 @@ export function startBackground(): void {
     void run((s) => s.handleRequestEnd(details, 'failed'));
   }, filter);
 
+  // Set-Cookie of identity cookies: Chrome shows it only with 'extraHeaders', which Firefox rejects.
+  const onHeaders = (details: WebRequest.OnHeadersReceivedDetailsType) => {
+    void run((s) => s.handleHeadersReceived(details));
+    return undefined;
+  };
+  const headerFilter: WebRequest.RequestFilter = { urls: ['<all_urls>'], types: ['main_frame', 'sub_frame', 'xmlhttprequest'] };
+  try {
+    browser.webRequest.onHeadersReceived.addListener(onHeaders, headerFilter, ['responseHeaders', 'extraHeaders' as WebRequest.OnHeadersReceivedOptions]);
+  } catch {
+    browser.webRequest.onHeadersReceived.addListener(onHeaders, headerFilter, ['responseHeaders']);
+  }
+
   browser.cookies.onChanged.addListener((change: Cookies.OnChangedChangeInfoType) => {
     void run((s) => s.handleCookieChanged(change));
   });

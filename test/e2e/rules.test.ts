@@ -217,3 +217,17 @@ describe('rules in the real browser', () => {
     await page.close();
   });
 });
+
+describe('identity written by the server', () => {
+  it('records the Set-Cookie and flags the cookie that now disagrees with localStorage', async () => {
+    const wk = 'rules-server-cookie';
+    const page = await open(`/?wk=${wk}`);
+    await page.goto(`${env.server.origin}/server-login?to=${encodeURIComponent(`/cart.html?wk=${wk}`)}`);
+    await page.waitForURL(/cart\.html/);
+    const findings = await settledFindings(wk, has('storage-mismatch'));
+    expect(findings.find((f) => f.rule === 'storage-mismatch')?.message).toMatch(/^ajs_anonymous_id: cookie "server-[0-9a-f-]{36}" ≠ localStorage "[0-9a-f-]{36}"$/);
+    const { records } = await env.lens.readStore();
+    expect(records.find((r) => r.kind === 'server-cookie' && r.url.includes('/server-login'))).toMatchObject({ cookies: [{ name: 'ajs_anonymous_id' }] });
+    await page.close();
+  });
+});

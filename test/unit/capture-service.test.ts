@@ -260,3 +260,25 @@ describe('database schema', () => {
     expect(joined.map((r) => r.kind).sort()).toEqual(['call-result', 'wire']);
   });
 });
+
+describe('identity cookies written by a server', () => {
+  it('records a response that sets identity cookies, and ignores other cookies', async () => {
+    const { identityCookiesSet } = await import('../../src/capture/capture-service');
+    expect(
+      identityCookiesSet([
+        { name: 'Set-Cookie', value: 'ajs_anonymous_id=server-1; Path=/; Max-Age=60\nsession=abc; HttpOnly' },
+        { name: 'content-type', value: 'text/html' },
+        { name: 'set-cookie', value: 'ajs_user_id=%22u%201%22' },
+      ]),
+    ).toEqual([
+      { name: 'ajs_anonymous_id', value: 'server-1', attributes: 'Path=/; Max-Age=60' },
+      { name: 'ajs_user_id', value: '"u 1"', attributes: '' },
+    ]);
+    await service.handleHeadersReceived({ tabId: 12, url: 'https://shop.example/login', timeStamp: now, type: 'main_frame', responseHeaders: [{ name: 'set-cookie', value: 'ajs_anonymous_id=server-2' }] });
+    await service.handleHeadersReceived({ tabId: 12, url: 'https://shop.example/x', timeStamp: now, type: 'xmlhttprequest', responseHeaders: [{ name: 'set-cookie', value: 'theme=dark' }] });
+    const [session] = await store.listSessions();
+    const records = await store.recordsOf(session?.id ?? '');
+    expect(records.map((r) => r.kind)).toEqual(['server-cookie']);
+    expect(session?.pages.map((p) => p.url)).toEqual(['https://shop.example/login']);
+  });
+});
