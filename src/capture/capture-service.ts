@@ -137,7 +137,10 @@ export function createCaptureService(deps: CaptureDeps) {
     ...deps.store,
     async appendRecords(session, provenance, records) {
       const added = await deps.store.appendRecords(session, provenance, records);
-      if (added > 0) deps.onRecordsStored?.(session.id, session.tabId, records);
+      if (added > 0) {
+        const stored = records.map((record) => ({ ...record, sessionId: session.id, tabId: provenance.tabId, frameId: provenance.frameId }));
+        deps.onRecordsStored?.(session.id, session.tabId, stored);
+      }
       return added;
     },
     async putRecord(session, record) {

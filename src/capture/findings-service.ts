@@ -2,7 +2,7 @@ import { compareFindings, createRuleEngine, type RuleEngine } from '../core/engi
 import { compareRecords } from '../core/link-records';
 import type { RuleOptions } from '../core/rules/rule';
 import type { Finding, Severity } from '../protocol/findings';
-import type { LensRecord } from '../protocol/records';
+import type { LensRecord, Session } from '../protocol/records';
 import type { LensDatabase, StoredFinding } from './db';
 
 export interface FindingsDeps {
@@ -12,10 +12,12 @@ export interface FindingsDeps {
   readonly showCount: (tabId: number, counts: Record<Severity, number>) => void;
   /** Defers work briefly so records that arrive together are evaluated in time order. */
   readonly later: (callback: () => void, ms: number) => void;
+  /** Told of every evaluation saved (the UIs following the session). */
+  readonly onSaved?: (session: Session, findings: readonly Finding[]) => void;
 }
 
 /** How long records gather before they are evaluated: page and background records of one moment arrive a few ms apart. */
-export const EVALUATION_DELAY_MS = 150;
+export const EVALUATION_DELAY_MS = 50;
 
 interface SessionEvaluation {
   engine: RuleEngine;
@@ -67,6 +69,7 @@ export function createFindingsService(deps: FindingsDeps) {
     if (session) writes.push(tx.objectStore('sessions').put({ ...session, findingCounts: counts, evaluatedRecords }));
     await Promise.all([...writes, tx.done]);
     if (session && session.endedAt === null) deps.showCount(tabId, counts);
+    if (session) deps.onSaved?.({ ...session, findingCounts: counts, evaluatedRecords }, findings);
   }
 
   async function evaluate(sessionId: string): Promise<void> {

@@ -3,6 +3,8 @@ import { createCaptureService, type CaptureService } from './capture-service';
 import { openLensDatabase } from './db';
 import { createFindingsService, type FindingsService } from './findings-service';
 import { createSessionStore, systemClock } from './session-store';
+import { createUiHub } from './ui-hub';
+import { UI_PORT } from '../protocol/ui-messages';
 import { API_HOSTS_KEY, normaliseApiHosts, normaliseRuleOptions, RULE_OPTIONS_KEY } from './settings';
 
 /** Only requests to these paths can be tracking calls; the filter keeps every other request away from us. */
@@ -17,21 +19,43 @@ export const TRACKING_URL_PATTERNS = TRACKING_ENDPOINTS.flatMap((endpoint) => [`
 export function startBackground(): void {
   let userHosts: Promise<string[]> = loadUserHosts();
   const database = openLensDatabase();
+  const sessions = database.then((db) => createSessionStore(db, systemClock));
   const findings: Promise<FindingsService> = database.then((db) =>
     createFindingsService({
       db,
       ruleOptions: async () => normaliseRuleOptions((await browser.storage.local.get(RULE_OPTIONS_KEY))[RULE_OPTIONS_KEY]),
       showCount: showBadge,
       later: (callback, ms) => setTimeout(callback, ms),
+      onSaved: (session, found) => {
+        hub.publishFindings(session.id, session.tabId, found);
+        hub.publishSession(session);
+      },
     }),
   );
-  const service: Promise<CaptureService> = Promise.all([database, findings]).then(([db, evaluator]) =>
+  const hub = createUiHub({
+    openSession: async (tabId) => (await sessions).openSession(tabId),
+    getSession: async (sessionId) => (await database).get('sessions', sessionId),
+    recordsOf: async (sessionId) => (await sessions).recordsOf(sessionId),
+    findingsOf: async (sessionId) => (await findings).findingsOf(sessionId),
+  });
+  browser.runtime.onConnect.addListener((port: browser.Runtime.Port) => {
+    if (port.name !== UI_PORT) return;
+    hub.connect({
+      postMessage: (message) => port.postMessage(message),
+      onMessage: (listener) => port.onMessage.addListener(listener),
+      onDisconnect: (listener) => port.onDisconnect.addListener(() => listener()),
+    });
+  });
+  const service: Promise<CaptureService> = Promise.all([sessions, findings]).then(([store, evaluator]) =>
     createCaptureService({
-      store: createSessionStore(db, systemClock),
+      store,
       clock: systemClock,
       getCookies: async (url) => browser.cookies.getAll({ url }),
       userApiHosts: () => userHosts,
-      onRecordsStored: (sessionId, tabId, records) => evaluator.recordsStored(sessionId, tabId, records),
+      onRecordsStored: (sessionId, tabId, records) => {
+        hub.publishRecords(sessionId, tabId, records);
+        evaluator.recordsStored(sessionId, tabId, records);
+      },
       onSessionEnded: (sessionId, tabId) => evaluator.sessionEnded(sessionId, tabId),
     }),
   );

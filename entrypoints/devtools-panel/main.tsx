@@ -1,0 +1,3 @@
+import { startInspector } from '@/src/ui/inspector/start-inspector';
+
+startInspector(document.getElementById('app') as HTMLElement);

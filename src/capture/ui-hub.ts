@@ -1,0 +1,120 @@
+import type { Finding } from '../protocol/findings';
+import type { CapturedRecord, LensRecord, Session } from '../protocol/records';
+import { SNAPSHOT_CHUNK, type BackgroundToUi, type SubscriptionTarget } from '../protocol/ui-messages';
+import type { StoredRecord } from './db';
+
+/** A connected UI's port, as much of it as the hub uses (a runtime port, or a fake in tests). */
+export interface UiPort {
+  postMessage(message: BackgroundToUi): void;
+  onMessage(listener: (message: unknown) => void): void;
+  onDisconnect(listener: () => void): void;
+}
+
+export interface UiHubDeps {
+  openSession(tabId: number): Promise<Session | undefined>;
+  getSession(sessionId: string): Promise<Session | undefined>;
+  recordsOf(sessionId: string): Promise<StoredRecord[]>;
+  findingsOf(sessionId: string): Promise<Finding[]>;
+}
+
+interface Subscriber {
+  readonly port: UiPort;
+  target: SubscriptionTarget | null;
+  /** The session this UI has a snapshot of. */
+  sessionId: string | null;
+}
+
+function isSubscribe(message: unknown): message is { type: 'subscribe'; target: SubscriptionTarget } {
+  if (typeof message !== 'object' || message === null) return false;
+  const { type, target } = message as { type?: unknown; target?: unknown };
+  if (type !== 'subscribe' || typeof target !== 'object' || target === null) return false;
+  const t = target as { tabId?: unknown; sessionId?: unknown };
+  return (typeof t.tabId === 'number' && Number.isInteger(t.tabId)) || typeof t.sessionId === 'string';
+}
+
+/**
+ * Serves the inspector UIs: a snapshot of the session a UI subscribes to (in
+ * chunks), then every record and finding stored for it. Nothing is kept but the
+ * list of connected ports: after a service worker restart the UIs reconnect and
+ * ask for a snapshot again.
+ */
+export function createUiHub(deps: UiHubDeps) {
+  const subscribers = new Set<Subscriber>();
+
+  async function sendSnapshot(subscriber: Subscriber, session: Session | null): Promise<void> {
+    subscriber.sessionId = session?.id ?? null;
+    if (!session) {
+      subscriber.port.postMessage({ type: 'snapshot', session: null, findings: [], records: [], done: true });
+      return;
+    }
+    const [records, findings] = await Promise.all([deps.recordsOf(session.id), deps.findingsOf(session.id)]);
+    if (records.length === 0) {
+      subscriber.port.postMessage({ type: 'snapshot', session, findings, records: [], done: true });
+      return;
+    }
+    for (let start = 0; start < records.length; start += SNAPSHOT_CHUNK) {
+      const chunk = records.slice(start, start + SNAPSHOT_CHUNK);
+      subscriber.port.postMessage({ type: 'snapshot', session, findings, records: chunk, done: start + SNAPSHOT_CHUNK >= records.length });
+    }
+  }
+
+  const matches = (subscriber: Subscriber, sessionId: string, tabId: number): boolean => {
+    const target = subscriber.target;
+    if (target === null) return false;
+    return 'sessionId' in target ? target.sessionId === sessionId : target.tabId === tabId;
+  };
+
+  const safePost = (subscriber: Subscriber, message: BackgroundToUi): void => {
+    try {
+      subscriber.port.postMessage(message);
+    } catch {
+      // The UI went away between our check and the post.
+      subscribers.delete(subscriber);
+    }
+  };
+
+  return {
+    connect(port: UiPort): void {
+      const subscriber: Subscriber = { port, target: null, sessionId: null };
+      subscribers.add(subscriber);
+      port.onDisconnect(() => subscribers.delete(subscriber));
+      port.onMessage((message) => {
+        if (!isSubscribe(message)) return;
+        subscriber.target = message.target;
+        const target = message.target;
+        const session = 'sessionId' in target ? deps.getSession(target.sessionId) : deps.openSession(target.tabId);
+        void session.then((found) => sendSnapshot(subscriber, found ?? null)).catch((error: unknown) => console.error('[Identity Lens] snapshot failed', error));
+      });
+    },
+
+    /** Records of a session were stored: a UI following it gets them, a UI following its tab gets a snapshot of a new session. */
+    publishRecords(sessionId: string, tabId: number, records: readonly LensRecord[]): void {
+      for (const subscriber of subscribers) {
+        if (!matches(subscriber, sessionId, tabId)) continue;
+        if (subscriber.sessionId !== sessionId) {
+          void deps.getSession(sessionId).then((session) => sendSnapshot(subscriber, session ?? null));
+          continue;
+        }
+        safePost(subscriber, { type: 'records', sessionId, records: records as readonly CapturedRecord[] });
+      }
+    },
+
+    publishFindings(sessionId: string, tabId: number, findings: readonly Finding[]): void {
+      for (const subscriber of subscribers) {
+        if (matches(subscriber, sessionId, tabId) && subscriber.sessionId === sessionId) safePost(subscriber, { type: 'findings', sessionId, findings });
+      }
+    },
+
+    publishSession(session: Session): void {
+      for (const subscriber of subscribers) {
+        if (matches(subscriber, session.id, session.tabId) && subscriber.sessionId === session.id) safePost(subscriber, { type: 'session', session });
+      }
+    },
+
+    get size(): number {
+      return subscribers.size;
+    },
+  };
+}
+
+export type UiHub = ReturnType<typeof createUiHub>;
