@@ -34,7 +34,7 @@ describe('repository conventions', () => {
   it('names source files in kebab-case', () => {
     const bad = filesUnder(join(ROOT, 'src'))
       .map((f) => relative(join(ROOT, 'src'), f))
-      .filter((f) => !/^[a-z0-9-]+(\/[a-z0-9-]+)*\.(ts|tsx)$/.test(f));
+      .filter((f) => !/^[a-z0-9-]+(\/[a-z0-9-]+)*\.(ts|tsx|css)$/.test(f));
     expect(bad).toEqual([]);
   });
 
