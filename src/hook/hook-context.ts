@@ -141,6 +141,7 @@ export function createHookContext(options: HookContextOptions): HookContext {
         global,
       };
       instances.set(target, { ref, shape });
+      recorder.activate();
       return ref;
     },
     noteGlobal(target, global) {

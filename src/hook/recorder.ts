@@ -33,6 +33,12 @@ export interface Recorder {
   countError(where: string, error: unknown): void;
   /** Sends everything queued now (pagehide cannot wait for a microtask). */
   flush(): void;
+  /**
+   * The page has analytics.js: from now on records are sent, those held since the
+   * page started included. Until then nothing leaves the page, so tabs without
+   * Segment never get a session.
+   */
+  activate(): void;
   readonly pageLoadId: string;
 }
 
@@ -40,6 +46,7 @@ export function createRecorder(transport: PageTransport): Recorder {
   const pageLoadId = transport.randomId();
   let seq = 0;
   let bridgeReady = false;
+  let active = false;
   let flushScheduled = false;
   let queue: Array<{ record: PageRecord; finalise?: (record: PageRecord) => PageRecord }> = [];
   let overflowed = 0;
@@ -47,7 +54,7 @@ export function createRecorder(transport: PageTransport): Recorder {
 
   const flush = (): void => {
     flushScheduled = false;
-    if (!bridgeReady) return;
+    if (!bridgeReady || !active) return;
     if (errors.size > 0) {
       for (const [where, { count, message }] of errors) {
         const record: HookErrorRecord = {
@@ -87,7 +94,7 @@ export function createRecorder(transport: PageTransport): Recorder {
   };
 
   const schedule = (): void => {
-    if (flushScheduled || !bridgeReady) return;
+    if (flushScheduled || !bridgeReady || !active) return;
     flushScheduled = true;
     transport.defer(flush);
   };
@@ -127,5 +134,10 @@ export function createRecorder(transport: PageTransport): Recorder {
     },
     countError,
     flush,
+    activate() {
+      if (active) return;
+      active = true;
+      schedule();
+    },
   };
 }

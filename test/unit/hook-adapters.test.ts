@@ -223,6 +223,14 @@ describe('recorder', () => {
     expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_RECORDS_PER_MESSAGE);
   });
 
+  it('sends nothing until the page turns out to have analytics.js, then everything held since the start', async () => {
+    const harness = createHookHarness({ active: false });
+    harness.context.readStorageNow('hook-installed');
+    expect(await harness.records()).toEqual([]);
+    hookAnalyticsNext(harness.context, new FakeNextAnalytics(harness), 'inspector', null);
+    expect((await harness.records()).map((r) => r.kind)).toEqual(['storage', 'instance']);
+  });
+
   it('counts exceptions it swallowed as one hook-error record per site', async () => {
     const harness = createHookHarness();
     for (let i = 0; i < 3; i += 1) harness.context.guard('test-site', () => {

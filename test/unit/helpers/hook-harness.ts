@@ -15,7 +15,7 @@ export interface HookHarness {
   bridgeReady(): void;
 }
 
-export function createHookHarness(options: { ready?: boolean; writeKey?: (target: object, shape: InstanceShape) => string | null } = {}): HookHarness {
+export function createHookHarness(options: { ready?: boolean; active?: boolean; writeKey?: (target: object, shape: InstanceShape) => string | null } = {}): HookHarness {
   const cookies = new Map<string, string>();
   const local = new Map<string, string>();
   const posted: PageToBridge[] = [];
@@ -56,6 +56,7 @@ export function createHookHarness(options: { ready?: boolean; writeKey?: (target
     bridgeReady: () => onReady?.(),
   };
   if (options.ready !== false) harness.bridgeReady();
+  if (options.active !== false) recorder.activate();
   return harness;
 }
 
