@@ -298,6 +298,24 @@ export function createIdentityModel() {
     identity(name: string): IdentityState {
       return scopes.get(name)?.identity ?? EMPTY_IDENTITY;
     },
+    /**
+     * The userId as the page's calls have set it so far. Storage is read at the end
+     * of the page's task, so right after identify() in the same task the observed
+     * identity is still the old one; rules that judge a call use this instead.
+     */
+    userIdNow(name: string, before?: CallRecord): string | null {
+      const state = scopes.get(name);
+      if (!state) return null;
+      for (let i = state.recentCalls.length - 1; i >= 0; i -= 1) {
+        const call = state.recentCalls[i] as CallRecord;
+        // The call being judged is already in the list; what counts is the state before it.
+        if (before !== undefined && call.id === before.id) continue;
+        if (call.method === 'reset') return null;
+        const userId = identifyUserId(call);
+        if (userId !== null) return userId;
+      }
+      return state.identity.userId;
+    },
     isPersisted(name: string): boolean {
       return scopes.get(name)?.persisted ?? false;
     },

@@ -27,7 +27,7 @@ export default defineRule({
         const userId = identifyUserId(record);
         const traits = record.args.find((a) => typeof a === 'object' && a !== null && !Array.isArray(a));
         const hasTraits = traits !== undefined && Object.keys(traits as object).length > 0;
-        const identified = context.model.identity(document.scope).userId;
+        const identified = context.model.userIdNow(document.scope, record);
         // Re-identifying the same user on every page load is fine; only new information needs a cause.
         const isNew = userId !== null ? userId !== identified : hasTraits;
         if (!isNew) return;

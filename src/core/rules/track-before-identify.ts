@@ -18,7 +18,7 @@ export default defineRule({
         if (record.kind !== 'call') return;
         const document = context.documentOf(record);
         if (!document) return;
-        const identified = context.model.identity(document.scope).userId;
+        const identified = context.model.userIdNow(document.scope, record);
         if (record.method === 'track') {
           const name = record.args[0];
           const names = context.options.signupEvents.map((n) => n.toLowerCase());

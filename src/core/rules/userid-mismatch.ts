@@ -30,7 +30,7 @@ export default defineRule({
     onRecord(record, context) {
       if (record.kind !== 'call') return;
       const scope = context.model.scopeOf(record);
-      const identified = context.model.identity(scope).userId;
+      const identified = context.model.userIdNow(scope, record);
       if (identified === null) return;
       if (record.method === 'identify') {
         const raw = record.args[0];

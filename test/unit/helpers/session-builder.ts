@@ -33,6 +33,8 @@ export function createSessionBuilder(origin = 'https://shop.example') {
   let counter = 0;
   const store: Store = { cookie: {}, local: {} };
   let cookieDisabled = false;
+  /** Inside `inOneTask`: the hook reads storage once, at the end of the page's task. */
+  let oneTask = false;
   let persistence = true;
   const tick = (ms = 10): number => (clock += ms);
   const push = <T extends LensRecord>(record: T): T => {
@@ -96,6 +98,7 @@ export function createSessionBuilder(origin = 'https://shop.example') {
     const instance = { key: 'i1', shape: 'analytics-next' as const, writeKey: 'wk', global: 'analytics' };
 
     const storageRecord = (trigger: 'hook-installed' | 'after-call') => {
+      if (oneTask && trigger === 'after-call') return undefined;
       const snap = snapshot();
       const text = JSON.stringify(snap);
       if (text === lastSnapshot && trigger !== 'hook-installed') return undefined;
@@ -252,6 +255,16 @@ export function createSessionBuilder(origin = 'https://shop.example') {
     records,
     get page() {
       return current;
+    },
+    /** Calls made in one task of the page (e.g. identify then track in one click handler): storage is read once, after them. */
+    inOneTask(calls: () => void) {
+      oneTask = true;
+      try {
+        calls();
+      } finally {
+        oneTask = false;
+      }
+      current.snapshot();
     },
     /** Leaves the page (pagehide) and loads `path` as a new document. */
     navigate(path: string, query?: { anonymousId: string | null; userId: string | null }) {

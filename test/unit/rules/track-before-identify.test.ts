@@ -20,6 +20,16 @@ describe('track-before-identify', () => {
     expect(findingsOf('track-before-identify', s.records)).toEqual([]);
   });
 
+  it('does not fire for a sign-up tracked right after its identify in the same task, when another user logs in later', () => {
+    const s = createSessionBuilder();
+    s.inOneTask(() => {
+      s.page.identify('97980cfea0067');
+      s.page.track('Signed Up');
+    });
+    s.page.identify('user-2-b6f1');
+    expect(findingsOf('track-before-identify', s.records)).toEqual([]);
+  });
+
   it('does not fire in the right order, or when the user was already identified', () => {
     const s = createSessionBuilder();
     s.page.identify('97980cfea0067');

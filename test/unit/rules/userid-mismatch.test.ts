@@ -29,6 +29,17 @@ describe('userid-mismatch', () => {
     expect(findingsOf('anonymousid-lost', other.records)).toEqual([]);
   });
 
+  it('judges an event by the identify just before it in the same task, not by storage read afterwards', () => {
+    const s = createSessionBuilder();
+    s.page.identify('user-a');
+    s.page.reset();
+    s.inOneTask(() => {
+      s.page.identify('user-b');
+      s.page.track('Order', { userId: 'user-b' });
+    });
+    expect(findingsOf('userid-mismatch', s.records)).toEqual([]);
+  });
+
   it('does not fire when the event repeats the identified userId, as the guide shows', () => {
     const s = createSessionBuilder();
     s.page.identify('97980cfea0067');
