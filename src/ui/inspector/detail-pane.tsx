@@ -16,7 +16,40 @@ function Section({ title, children }: { title: string; children: preact.Componen
   );
 }
 
+/** Traits before → after as a diff: what was added, removed or changed, key by key. */
+function TraitsDiff({ change }: { change: FieldChange }) {
+  const before = (change.from ?? {}) as Record<string, unknown>;
+  const after = (change.to ?? {}) as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? 'undefined');
+  const lines = keys.flatMap((key) => {
+    const had = Object.hasOwn(before, key);
+    const has = Object.hasOwn(after, key);
+    if (had && !has) return [{ key, kind: 'removed', text: `${key}: ${show(before[key])}` }];
+    if (!had && has) return [{ key, kind: 'added', text: `${key}: ${show(after[key])}` }];
+    if (show(before[key]) !== show(after[key])) return [{ key, kind: 'changed', text: `${key}: ${show(before[key])} → ${show(after[key])}` }];
+    return [];
+  });
+  return (
+    <tr>
+      <th>traits</th>
+      <td colSpan={3}>
+        <ul class="traits-diff">
+          {lines.map((line) => (
+            <li class={`diff-${line.kind}`}>
+              {line.kind === 'added' ? '+ ' : line.kind === 'removed' ? '− ' : '~ '}
+              {line.text}
+            </li>
+          ))}
+        </ul>
+      </td>
+      <td class="cause">{CAUSE_LABELS[change.cause] ?? change.cause}</td>
+    </tr>
+  );
+}
+
 function ChangeRow({ change }: { change: FieldChange }) {
+  if (change.field === 'traits') return <TraitsDiff change={change} />;
   const show = (v: unknown) => (v === null ? 'none' : typeof v === 'string' ? v : JSON.stringify(v));
   return (
     <tr>
@@ -105,7 +138,10 @@ export function DetailPane({ store, platform }: { store: InspectorStore; platfor
                 </span>{' '}
                 {wire.endedAt !== null ? <span class="muted">{Math.round(wire.endedAt - wire.startedAt)} ms</span> : null}
               </div>
-              <JsonTree value={wire.messages} label="messages" />
+              <div class="with-copy">
+                <JsonTree value={wire.messages} label="messages" />
+                <CopyButton text={JSON.stringify(wire.messages, null, 2)} platform={platform} label="wire messages" />
+              </div>
             </div>
           ))
         )}

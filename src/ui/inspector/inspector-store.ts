@@ -93,12 +93,24 @@ export function createInspectorStore(options: { transport: InspectorTransport; t
   const endedDocuments = new Set<string>();
   const documentStarts = new Map<string, number>();
 
+  /** Rows are rebuilt on every change; a call's row (and its search text) is made once. */
+  const rowCache = new Map<string, Row>();
+  const rowOf = (call: CallRecord): Row => {
+    let row = rowCache.get(call.id);
+    if (!row || (row.kind === 'call' && row.call !== call)) {
+      row = { kind: 'call', id: call.id, call, search: searchText(call) };
+      rowCache.set(call.id, row);
+    }
+    return row;
+  };
+
   const resetIndexes = (): void => {
     byId.clear();
     ordered = [];
     model = createIdentityModel();
     transitions = [];
     callIdByMessage.clear();
+    rowCache.clear();
     messageIdByCall.clear();
     positions.clear();
     eventsByCall.clear();
@@ -260,7 +272,7 @@ export function createInspectorStore(options: { transport: InspectorTransport; t
       if (record.kind === 'navigation' && record.frameId === 0 && record.navigation !== 'fragment') {
         out.push({ kind: 'page', id: record.id, url: record.url, at: record.at });
       } else if (record.kind === 'call') {
-        out.push({ kind: 'call', id: record.id, call: record, search: searchText(record) });
+        out.push(rowOf(record));
       }
     }
     return out;

@@ -74,6 +74,8 @@ describe('inspector', () => {
     expect(store.selected.value?.kind === 'call' && store.selected.value.args[0]).toBe('user-2-b6f1');
     // The identity change this identify caused, with its cause.
     expect(screen.getAllByText('userId change', { selector: 'td' }).length).toBeGreaterThanOrEqual(2);
+    // The traits the new user did not inherit, as a diff.
+    expect(screen.getByText('plan: "premium"', { exact: false }).closest('li')?.className).toBe('diff-removed');
     fireEvent.keyDown(document, { key: 'ArrowUp' });
     expect(store.selected.value?.kind === 'call' && store.selected.value.args[0]).toBe('Signed Up');
   });
