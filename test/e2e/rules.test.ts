@@ -40,15 +40,23 @@ function call(page: Page, method: string, ...args: unknown[]): Promise<unknown> 
 
 /** The findings of the session whose first page carried `wk`, once evaluation has caught up with every record. */
 async function settledFindings(wk: string, until: (findings: StoredFinding[]) => boolean = () => true): Promise<StoredFinding[]> {
-  return waitFor(`findings for ${wk}`, async () => {
-    const { sessions, findings, records } = await env.lens.readStore();
-    const session = sessions.find((s) => s.pages.some((p) => p.url.includes(`wk=${wk}`)));
-    if (!session) return undefined;
-    const pendingWire = records.some((r) => r.sessionId === session.id && r.kind === 'wire' && r.state === 'pending');
-    if (pendingWire || session.evaluatedRecords !== session.recordCount) return undefined;
-    const ours = findings.filter((f) => f.sessionId === session.id);
-    return until(ours) ? ours : undefined;
-  });
+  let last = 'no session yet';
+  try {
+    return await waitFor(`findings for ${wk}`, async () => {
+      const { sessions, findings, records } = await env.lens.readStore();
+      const session = sessions.find((s) => s.pages.some((p) => p.url.includes(`wk=${wk}`)));
+      if (!session) return undefined;
+      const pendingWire = records.some((r) => r.sessionId === session.id && r.kind === 'wire' && r.state === 'pending');
+      const ours = findings.filter((f) => f.sessionId === session.id);
+      if (process.env.LENS_DEBUG) last = `${records.filter((r) => r.sessionId === session.id).map((r) => `${r.kind}:${'frameUrl' in r ? new URL(r.frameUrl).pathname : 'url' in r ? r.url : ''}${r.kind === 'lifecycle' ? `:${r.event}` : ''}`).join(' ')} | `;
+      else last = '';
+      last += `records ${session.recordCount}, evaluated ${session.evaluatedRecords ?? 'never'}, pending wire ${pendingWire}, findings [${ours.map((f) => f.rule).join(', ')}]`;
+      if (pendingWire || session.evaluatedRecords !== session.recordCount) return undefined;
+      return until(ours) ? ours : undefined;
+    });
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)} (last seen: ${last})`);
+  }
 }
 
 const rulesOf = (findings: readonly StoredFinding[]) => findings.map((f) => f.rule);
@@ -222,10 +230,17 @@ describe('identity written by the server', () => {
   it('records the Set-Cookie and flags the cookie that now disagrees with localStorage', async () => {
     const wk = 'rules-server-cookie';
     const page = await open(`/?wk=${wk}`);
+    // The first page's own events are sent (analytics.js rewrites the cookie on every send; a
+    // send racing the server's response would put the old ID back before the next page sees it).
+    await waitFor('the first page to settle', async () => env.server.received.filter((r) => (r.body as { writeKey?: string }).writeKey === wk).length >= 2);
     await page.goto(`${env.server.origin}/server-login?to=${encodeURIComponent(`/cart.html?wk=${wk}`)}`);
     await page.waitForURL(/cart\.html/);
     const findings = await settledFindings(wk, has('storage-mismatch'));
     expect(findings.find((f) => f.rule === 'storage-mismatch')?.message).toMatch(/^ajs_anonymous_id: cookie "server-[0-9a-f-]{36}" ≠ localStorage "[0-9a-f-]{36}"$/);
+    // analytics.js then adopts the server's ID: an overwrite explained by the Set-Cookie, not a lost ID.
+    const adopted = await settledFindings(wk, has('anonymousid-overwrite'));
+    expect(adopted.find((f) => f.rule === 'anonymousid-overwrite')?.message).toMatch(/^a server response's Set-Cookie replaced anonymousId/);
+    expect(rulesOf(adopted)).not.toContain('anonymousid-lost');
     const { records } = await env.lens.readStore();
     expect(records.find((r) => r.kind === 'server-cookie' && r.url.includes('/server-login'))).toMatchObject({ cookies: [{ name: 'ajs_anonymous_id' }] });
     await page.close();

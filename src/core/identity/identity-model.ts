@@ -212,9 +212,11 @@ export function createIdentityModel() {
     };
     state.identity = after;
     state.recentCalls = [];
+    if (changes.length === 0) return null;
+    // A cookie a server wrote, or one that expired, may show only a few reads later (analytics.js
+    // decides between cookie and localStorage when it loads): they explain the next change, not just the next read.
     state.recentCookieChanges = [];
     state.recentServerCookies = [];
-    if (changes.length === 0) return null;
     return { id: `t:${record.id}`, at: record.at, scope: name, recordId: record.id, changes, before, after };
   }
 
