@@ -105,10 +105,12 @@ describe('where identity comes from', () => {
       const store = await env.lens.readStore();
       const signup = callsFor(store.records, wk).filter((c) => c.args[0] === '97980cfea0067' || c.args[0] === 'Signed Up');
       const wires = store.records.filter((r) => r.kind === 'wire' && r.messages.some((m) => m.writeKey === wk && (m.type === 'identify' || m.event === 'Signed Up')));
-      return signup.length === 2 && wires.every((w) => w.kind === 'wire' && w.state !== 'pending') ? store : undefined;
+      const navigated = store.records.some((r) => r.kind === 'navigation' && r.url.includes(`/cart.html?wk=${wk}`));
+      return navigated && signup.length === 2 && wires.every((w) => w.kind === 'wire' && w.state !== 'pending') ? store : undefined;
     });
-    const session = records.find((r) => r.kind === 'navigation' && r.url.includes('/cart.html'));
-    expect(session).toBeDefined();
+    // The session went on across the redirect.
+    const sessionIds = new Set(records.filter((r) => (r.kind === 'navigation' && r.url.includes(`wk=${wk}`)) || (r.kind === 'call' && r.frameUrl.includes(`wk=${wk}`))).map((r) => r.sessionId));
+    expect(sessionIds.size).toBe(1);
     // Each sign-up call is either on the wire (completed or failed with the network's reason) or never left the page.
     const wires = records.filter((r) => r.kind === 'wire' && r.messages.some((m) => m.writeKey === wk && (m.type === 'identify' || m.event === 'Signed Up')));
     for (const wire of wires) {
