@@ -1,3 +1,4 @@
+import { ErrorNote } from './error-note';
 import { useSignal } from '@preact/signals';
 import type { OptionsStore } from './options-store';
 import { RuleOptionsSection } from './rule-options-section';
@@ -45,11 +46,7 @@ export function OptionsApp({ store, rules }: { store: OptionsStore; rules: RuleO
           />
           <button type="submit">Add</button>
         </form>
-        {store.error.value ? (
-          <p class="error" role="alert">
-            {store.error.value}
-          </p>
-        ) : null}
+        <ErrorNote error={store.error} />
       </section>
       <RuleOptionsSection store={rules} />
     </main>

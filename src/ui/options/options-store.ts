@@ -1,48 +1,25 @@
-import { computed, signal } from '@preact/signals';
+import { computed } from '@preact/signals';
 import { SEGMENT_API_HOSTS, parseApiHost } from '../../core/tracking-api';
+import { createStoredSetting, type SettingStorage } from './stored-setting';
 
-/** Where the options live; the extension passes storage.local, tests pass a Map. */
-export interface ApiHostStorage {
-  load(): Promise<string[]>;
-  save(hosts: string[]): Promise<void>;
-}
+export type ApiHostStorage = SettingStorage<string[]>;
 
 export type AddResult = { ok: true } | { ok: false; error: string };
 
 /** The options page's state: the user's tracking API hosts, validated before they are saved. */
 export function createOptionsStore(storage: ApiHostStorage) {
-  const hosts = signal<string[]>([]);
-  const loaded = signal(false);
-  const error = signal<string | null>(null);
+  const setting = createStoredSetting<string[]>(storage, []);
+  const hosts = setting.value;
+  const error = setting.error;
   const builtIn = SEGMENT_API_HOSTS;
-
-  const persist = async (next: string[]): Promise<void> => {
-    const previous = hosts.value;
-    hosts.value = next;
-    try {
-      await storage.save(next);
-      error.value = null;
-    } catch (cause) {
-      hosts.value = previous;
-      error.value = `Could not save: ${cause instanceof Error ? cause.message : String(cause)}`;
-    }
-  };
 
   return {
     hosts,
-    loaded,
+    loaded: setting.loaded,
     error,
     builtIn,
     isEmpty: computed(() => hosts.value.length === 0),
-    async load(): Promise<void> {
-      try {
-        hosts.value = await storage.load();
-      } catch (cause) {
-        error.value = `Could not read settings: ${cause instanceof Error ? cause.message : String(cause)}`;
-      } finally {
-        loaded.value = true;
-      }
-    },
+    load: setting.load,
     async add(input: string): Promise<AddResult> {
       const parsed = parseApiHost(input);
       if (parsed === null) {
@@ -61,11 +38,10 @@ export function createOptionsStore(storage: ApiHostStorage) {
         error.value = message;
         return { ok: false, error: message };
       }
-      await persist([...hosts.value, host]);
-      return error.value === null ? { ok: true } : { ok: false, error: error.value };
+      return (await setting.save([...hosts.value, host])) ? { ok: true } : { ok: false, error: error.value ?? 'not saved' };
     },
     async remove(host: string): Promise<void> {
-      await persist(hosts.value.filter((h) => h !== host));
+      await setting.save(hosts.value.filter((h) => h !== host));
     },
   };
 }

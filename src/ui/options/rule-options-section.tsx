@@ -1,3 +1,4 @@
+import { ErrorNote } from './error-note';
 import type { RuleOptionsStore } from './rule-options-store';
 
 export function RuleOptionsSection({ store }: { store: RuleOptionsStore }) {
@@ -33,11 +34,7 @@ export function RuleOptionsSection({ store }: { store: RuleOptionsStore }) {
       <button type="button" onClick={() => void store.restoreDefaults()}>
         Restore defaults
       </button>
-      {store.error.value ? (
-        <p class="error" role="alert">
-          {store.error.value}
-        </p>
-      ) : null}
+      <ErrorNote error={store.error} />
     </section>
   );
 }

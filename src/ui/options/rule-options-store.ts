@@ -1,40 +1,20 @@
-import { signal } from '@preact/signals';
 import { RULES } from '../../core/rules/catalogue';
 import { DEFAULT_RULE_OPTIONS, type RuleOptions } from '../../core/rules/rule';
+import { createStoredSetting, type SettingStorage } from './stored-setting';
 
-export interface RuleOptionsStorage {
-  load(): Promise<RuleOptions>;
-  save(options: RuleOptions): Promise<void>;
-}
+export type RuleOptionsStorage = SettingStorage<RuleOptions>;
 
 /** The options page's rule settings: which rules run, and which track names mean a sign-up or log-in. */
 export function createRuleOptionsStore(storage: RuleOptionsStorage) {
-  const options = signal<RuleOptions>(DEFAULT_RULE_OPTIONS);
-  const error = signal<string | null>(null);
-
-  const persist = async (next: RuleOptions): Promise<void> => {
-    const previous = options.value;
-    options.value = next;
-    try {
-      await storage.save(next);
-      error.value = null;
-    } catch (cause) {
-      options.value = previous;
-      error.value = `Could not save: ${cause instanceof Error ? cause.message : String(cause)}`;
-    }
-  };
+  const setting = createStoredSetting<RuleOptions>(storage, DEFAULT_RULE_OPTIONS);
+  const options = setting.value;
+  const persist = setting.save;
 
   return {
     options,
-    error,
+    error: setting.error,
     rules: RULES,
-    async load(): Promise<void> {
-      try {
-        options.value = await storage.load();
-      } catch (cause) {
-        error.value = `Could not read settings: ${cause instanceof Error ? cause.message : String(cause)}`;
-      }
-    },
+    load: setting.load,
     isEnabled: (ruleId: string): boolean => !options.value.disabledRules.includes(ruleId),
     async setEnabled(ruleId: string, enabled: boolean): Promise<void> {
       const disabled = options.value.disabledRules.filter((id) => id !== ruleId);
