@@ -30,6 +30,8 @@ export interface CaptureDeps {
   readonly onRecordsStored?: (sessionId: string, tabId: number, records: readonly LensRecord[]) => void;
   /** Told when a session ends with its tab. */
   readonly onSessionEnded?: (sessionId: string, tabId: number) => Promise<void>;
+  /** Whether capture is on for a page's site (the popup's switch); on when not given. */
+  readonly captureEnabled?: (url: string | null) => Promise<boolean>;
 }
 
 export interface MessageSender {
@@ -237,6 +239,8 @@ export function createCaptureService(deps: CaptureDeps) {
         else dropped[checked.reason] = (dropped[checked.reason] ?? 0) + 1;
       }
       const pageUrl = sender.tab?.url ?? sender.url ?? null;
+      // Switched off for this site: acknowledged (so the bridge does not resend) and dropped.
+      if (deps.captureEnabled && !(await deps.captureEnabled(pageUrl))) return { ok: true, stored: 0, sessionId: '' };
       return perTab(tabId, async () => {
         const session = await sessionFor(tabId, pageUrl, clock.now());
         const extra: BackgroundRecord[] = [];
@@ -255,6 +259,7 @@ export function createCaptureService(deps: CaptureDeps) {
     /** webRequest.onBeforeRequest (with requestBody). */
     async handleBeforeRequest(details: BeforeRequestDetails): Promise<void> {
       if (details.tabId < 0 || details.method !== 'POST') return;
+      if (deps.captureEnabled && !(await deps.captureEnabled(details.documentUrl ?? details.initiator ?? null))) return;
       // Queued at once, before any await: the request's completion event is queued
       // behind it and so always finds the record this writes.
       trackedRequests.set(details.requestId, details.tabId);

@@ -4,7 +4,9 @@ import { openLensDatabase } from './db';
 import { createFindingsService, type FindingsService } from './findings-service';
 import { createSessionStore, systemClock } from './session-store';
 import { createUiHub } from './ui-hub';
-import { UI_PORT } from '../protocol/ui-messages';
+import { createUiRequests } from './ui-requests';
+import { originOf } from '../core/identity/scope';
+import { UI_PORT, UI_REQUEST_CHANNEL } from '../protocol/ui-messages';
 import { API_HOSTS_KEY, normaliseApiHosts, normaliseRuleOptions, RULE_OPTIONS_KEY } from './settings';
 
 /** Only requests to these paths can be tracking calls; the filter keeps every other request away from us. */
@@ -18,6 +20,7 @@ export const TRACKING_URL_PATTERNS = TRACKING_ENDPOINTS.flatMap((endpoint) => [`
  */
 export function startBackground(): void {
   let userHosts: Promise<string[]> = loadUserHosts();
+  let captureDisabled: Promise<string[]> = loadStringList(CAPTURE_DISABLED_KEY);
   const database = openLensDatabase();
   const sessions = database.then((db) => createSessionStore(db, systemClock));
   const findings: Promise<FindingsService> = database.then((db) =>
@@ -57,6 +60,22 @@ export function startBackground(): void {
         evaluator.recordsStored(sessionId, tabId, records);
       },
       onSessionEnded: (sessionId, tabId) => evaluator.sessionEnded(sessionId, tabId),
+      captureEnabled: async (url) => url === null || !(await captureDisabled).includes(originOf(url)),
+    }),
+  );
+  const requests = Promise.all([database, sessions, findings]).then(([db, store, evaluator]) =>
+    createUiRequests({
+      db,
+      store,
+      findings: evaluator,
+      ruleOptions: async () => normaliseRuleOptions((await browser.storage.local.get(RULE_OPTIONS_KEY))[RULE_OPTIONS_KEY]),
+      version: browser.runtime.getManifest().version,
+      now: () => Date.now(),
+      captureDisabled: () => captureDisabled,
+      setCaptureDisabled: async (origins) => {
+        captureDisabled = Promise.resolve([...origins]);
+        await browser.storage.local.set({ [CAPTURE_DISABLED_KEY]: [...origins] });
+      },
     }),
   );
   const run = (task: (s: CaptureService) => Promise<unknown>): Promise<unknown> =>
@@ -65,6 +84,11 @@ export function startBackground(): void {
     });
 
   browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
+    if (typeof message === 'object' && message !== null && (message as { channel?: unknown }).channel === UI_REQUEST_CHANNEL) {
+      // Only the extension's own pages (popup, session library) may ask; content scripts have a tab.
+      if (sender.tab !== undefined && !sender.url?.startsWith(browser.runtime.getURL(''))) return undefined;
+      return requests.then((r) => r.handle(message));
+    }
     if (typeof message !== 'object' || message === null || (message as { channel?: unknown }).channel !== 'identity-lens') return undefined;
     // Returning the promise is the reply; a failure is answered so the bridge resends.
     return service
@@ -137,6 +161,17 @@ function showBadge(tabId: number, counts: { error: number; warning: number }): v
   const action = browser.action;
   void action.setBadgeText({ tabId, text: total === 0 ? '' : total > 999 ? '999+' : String(total) }).catch(() => undefined);
   if (total > 0) void action.setBadgeBackgroundColor({ tabId, color: counts.error > 0 ? '#d93025' : '#f29900' }).catch(() => undefined);
+}
+
+const CAPTURE_DISABLED_KEY = 'captureDisabled';
+
+async function loadStringList(key: string): Promise<string[]> {
+  try {
+    const value = (await browser.storage.local.get(key))[key];
+    return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 async function loadUserHosts(): Promise<string[]> {

@@ -30,3 +30,42 @@ export type BackgroundToUi =
   | { readonly type: 'records'; readonly sessionId: string; readonly records: readonly CapturedRecord[] }
   | { readonly type: 'findings'; readonly sessionId: string; readonly findings: readonly Finding[] }
   | { readonly type: 'session'; readonly session: Session };
+
+/** Requests a UI makes with runtime.sendMessage; the reply is the matching response. */
+export const UI_REQUEST_CHANNEL = 'identity-lens-ui';
+
+export type ExportFormat = 'json' | 'ndjson' | 'har';
+
+export type UiRequest =
+  | { readonly channel: typeof UI_REQUEST_CHANNEL; readonly type: 'list-sessions' }
+  | { readonly channel: typeof UI_REQUEST_CHANNEL; readonly type: 'delete-sessions'; readonly ids: readonly string[] }
+  | { readonly channel: typeof UI_REQUEST_CHANNEL; readonly type: 'import-sessions'; readonly text: string }
+  | { readonly channel: typeof UI_REQUEST_CHANNEL; readonly type: 'export-sessions'; readonly ids: readonly string[] | 'all'; readonly format: ExportFormat; readonly redact: boolean }
+  | { readonly channel: typeof UI_REQUEST_CHANNEL; readonly type: 'tab-summary'; readonly tabId: number; readonly url: string | null }
+  | { readonly channel: typeof UI_REQUEST_CHANNEL; readonly type: 'set-capture'; readonly origin: string; readonly enabled: boolean };
+
+export interface TabSummary {
+  readonly session: Session | null;
+  readonly identity: {
+    readonly anonymousId: string | null;
+    readonly userId: string | null;
+    readonly groupId: string | null;
+    readonly traits: Readonly<Record<string, unknown>>;
+    readonly storedIn: { readonly anonymousId: readonly string[]; readonly userId: readonly string[] };
+    readonly cookieExpiry: { readonly anonymousId: number | null; readonly userId: number | null };
+  };
+  readonly counts: { readonly error: number; readonly warning: number; readonly info: number };
+  readonly topFindings: readonly Finding[];
+  readonly callCount: number;
+  readonly origin: string | null;
+  readonly captureEnabled: boolean;
+}
+
+export type UiResponse =
+  | { readonly ok: true; readonly sessions: readonly Session[] }
+  | { readonly ok: true; readonly deleted: number }
+  | { readonly ok: true; readonly imported: number }
+  | { readonly ok: true; readonly fileName: string; readonly mimeType: string; readonly text: string }
+  | { readonly ok: true; readonly summary: TabSummary }
+  | { readonly ok: true }
+  | { readonly ok: false; readonly error: string };

@@ -2,17 +2,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { StoredRecord } from '../../src/capture/db';
 import type { CallRecord, Provenance } from '../../src/protocol/records';
 import { waitFor } from './browser';
-import { useLensEnvironment, waitForAnalytics } from './environment';
+import { forgetVisitor, useLensEnvironment, waitForAnalytics } from './environment';
 
 const env = useLensEnvironment();
 
 // Each scenario starts as a first-time visitor: the tests share one origin and one profile.
 beforeEach(async () => {
-  await env.lens.context.clearCookies();
-  const page = await env.lens.context.newPage();
-  await page.goto(`${env.server.origin}/collector/received`);
-  await page.evaluate(() => localStorage.clear());
-  await page.close();
+  await forgetVisitor(env);
 });
 
 const callsFor = (records: StoredRecord[], wk: string) =>

@@ -41,3 +41,12 @@ export function waitForAnalytics(page: Page, global = 'analytics'): Promise<true
     page.evaluate((key) => (window as unknown as Record<string, { initialized?: boolean } | undefined>)[key]?.initialized === true, global),
   );
 }
+
+/** Makes the next visit a first-time visitor's: the tests share one origin and one browser profile. */
+export async function forgetVisitor(env: LensEnvironment): Promise<void> {
+  await env.lens.context.clearCookies();
+  const page = await env.lens.context.newPage();
+  await page.goto(`${env.server.origin}/collector/received`);
+  await page.evaluate(() => localStorage.clear());
+  await page.close();
+}

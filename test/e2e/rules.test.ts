@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { StoredFinding } from '../../src/capture/db';
 import { waitFor } from './browser';
-import { useLensEnvironment, waitForAnalytics } from './environment';
+import { forgetVisitor, useLensEnvironment, waitForAnalytics } from './environment';
 
 const env = useLensEnvironment();
 
@@ -10,11 +10,7 @@ const env = useLensEnvironment();
 beforeEach(async () => {
   env.server.setTrackingStatus(200);
   env.server.setTrackingDelay(0);
-  await env.lens.context.clearCookies();
-  const page = await env.lens.context.newPage();
-  await page.goto(`${env.server.origin}/collector/received`);
-  await page.evaluate(() => localStorage.clear());
-  await page.close();
+  await forgetVisitor(env);
 });
 
 type Analytics = Record<string, (...args: unknown[]) => unknown>;

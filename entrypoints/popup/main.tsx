@@ -1,0 +1,3 @@
+import { startPopup } from '@/src/ui/popup/start-popup';
+
+void startPopup(document.getElementById('app') as HTMLElement);
