@@ -52,6 +52,24 @@ try {
   const findingsPath = join(directory, 'panel-findings.png');
   await panel.screenshot({ path: findingsPath });
   console.log(`wrote ${findingsPath}`);
+
+  const popup = await lens.context.newPage();
+  await popup.setViewportSize({ width: 380, height: 420 });
+  await popup.goto(`chrome-extension://${lens.extensionId}/popup.html?tab=${tabId}`);
+  await waitFor('the summary', async () => (await popup.locator('[data-field="userId"] .identity-value').count()) > 0);
+  const popupPath = join(directory, 'popup.png');
+  await popup.screenshot({ path: popupPath });
+  console.log(`wrote ${popupPath}`);
+
+  const library = await lens.context.newPage();
+  await library.setViewportSize({ width: 1280, height: 720 });
+  await library.goto(`chrome-extension://${lens.extensionId}/sessions.html`);
+  await waitFor('the sessions', async () => (await library.locator('.session-title').count()) > 0);
+  await library.locator('.session-title').first().click();
+  await waitFor('the calls', async () => (await library.locator('.call-row').count()) > 0);
+  const libraryPath = join(directory, 'sessions.png');
+  await library.screenshot({ path: libraryPath });
+  console.log(`wrote ${libraryPath}`);
 } finally {
   await lens.close();
   await server.close();
