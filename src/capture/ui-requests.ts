@@ -162,8 +162,12 @@ export function createUiRequests(deps: UiRequestDeps) {
       if (!isRequest(message)) return undefined;
       try {
         switch (message.type) {
-          case 'list-sessions':
-            return { ok: true, sessions: (await deps.store.listSessions()).map(publicSession).reverse() };
+          case 'list-sessions': {
+            const sessions = (await deps.store.listSessions()).map(publicSession).reverse();
+            // Counted on the index, without reading the records.
+            const counted = await Promise.all(sessions.map(async (session) => ({ ...session, callCount: await deps.db.countFromIndex('records', 'bySessionKind', [session.id, 'call']) })));
+            return { ok: true, sessions: counted };
+          }
           case 'delete-sessions':
             return { ok: true, deleted: await deleteSessions(Array.isArray(message.ids) ? message.ids.filter((id) => typeof id === 'string') : []) };
           case 'import-sessions':

@@ -319,4 +319,6 @@ export interface Session {
   readonly findingCounts?: { readonly error: number; readonly warning: number; readonly info: number };
   /** How many of the session's records the findings account for; equal to recordCount once evaluation caught up. */
   readonly evaluatedRecords?: number;
+  /** Calls captured, when a listing counted them (the session library). */
+  readonly callCount?: number;
 }

@@ -45,7 +45,7 @@ describe('session library requests', () => {
   it('imports a file as imported, ended sessions with findings recomputed by the current rules', async () => {
     expect(await ask({ type: 'import-sessions', text: exported() })).toEqual({ ok: true, imported: 1 });
     const listed = await ask({ type: 'list-sessions' });
-    expect(listed).toMatchObject({ ok: true, sessions: [{ id: 's1', imported: true, findingCounts: { error: 1 } }] });
+    expect(listed).toMatchObject({ ok: true, sessions: [{ id: 's1', imported: true, findingCounts: { error: 1 }, callCount: 2 }] });
     const findings = await db.getAllFromIndex('findings', 'bySession', 's1');
     expect(findings.map((f) => f.rule)).toContain('userid-overwrite');
   });

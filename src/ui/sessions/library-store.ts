@@ -22,7 +22,7 @@ export function createLibraryStore(request: RequestFn, save: (fileName: string, 
     const list = sessions.value.filter((s) => text === '' || `${s.title} ${s.pages[0]?.url ?? ''} ${s.id}`.toLowerCase().includes(text));
     const { key, descending } = sort.value;
     const value = (s: Session): number | string =>
-      key === 'title' ? s.title.toLowerCase() : key === 'records' ? s.recordCount : key === 'findings' ? findingTotal(s) : s.startedAt;
+      key === 'title' ? s.title.toLowerCase() : key === 'records' ? (s.callCount ?? s.recordCount) : key === 'findings' ? findingTotal(s) : s.startedAt;
     return [...list].sort((a, b) => {
       const [x, y] = [value(a), value(b)];
       const order = x < y ? -1 : x > y ? 1 : 0;

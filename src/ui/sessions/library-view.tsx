@@ -100,7 +100,7 @@ export function LibraryView({ store, transport, platform }: { store: LibraryStor
                   <SortHeader store={store} label="Session" sortKey="title" />
                   <SortHeader store={store} label="Started" sortKey="startedAt" />
                   <th>Ended</th>
-                  <SortHeader store={store} label="Records" sortKey="records" />
+                  <SortHeader store={store} label="Calls" sortKey="records" />
                   <SortHeader store={store} label="Findings" sortKey="findings" />
                 </tr>
               </thead>
@@ -119,7 +119,7 @@ export function LibraryView({ store, transport, platform }: { store: LibraryStor
                     </td>
                     <td>{when(session.startedAt)}</td>
                     <td>{when(session.endedAt)}</td>
-                    <td>{session.recordCount}</td>
+                    <td title={`${session.recordCount} records`}>{session.callCount ?? '—'}</td>
                     <td class="counts">
                       <span class="count-error">✖ {session.findingCounts?.error ?? 0}</span> <span class="count-warning">▲ {session.findingCounts?.warning ?? 0}</span>{' '}
                       <span class="count-info">● {session.findingCounts?.info ?? 0}</span>
