@@ -1,5 +1,5 @@
 import { evaluateSession } from '../core/engine';
-import { EMPTY_IDENTITY } from '../core/identity/identity-model';
+import { EMPTY_IDENTITY, identityAfter } from '../core/identity/identity-model';
 import { originOf } from '../core/identity/scope';
 import { parseSessionFile } from '../core/export/import-file';
 import { redactSessionFile } from '../core/export/redact';
@@ -125,9 +125,7 @@ export function createUiRequests(deps: UiRequestDeps) {
     }
     const records = await deps.store.recordsOf(stored.id);
     const findings: Finding[] = await deps.findings.findingsOf(stored.id);
-    const { timeline } = evaluateSession(records);
-    const scope = originOf(stored.currentUrl);
-    const identity = [...timeline].reverse().find((t) => t.scope === scope)?.after ?? EMPTY_IDENTITY;
+    const identity = identityAfter(records, originOf(stored.currentUrl));
     const counts = { error: 0, warning: 0, info: 0 };
     for (const f of findings) counts[f.severity] += 1;
     const rank = { error: 0, warning: 1, info: 2 } as const;

@@ -35,6 +35,10 @@ describe('popup', () => {
     const wk = 'popup';
     const shop = await demoFlow(wk);
     const tabId = await tabIdOf(`${env.server.origin}/?wk=${wk}`);
+    // The cookies API's view of the identity cookies (their expiry) is read after the page's storage changes.
+    await waitFor('the identity cookies to be read', async () =>
+      (await env.lens.readStore()).records.some((r) => r.kind === 'cookie' && r.change === 'snapshot' && r.url?.includes(`wk=${wk}`) && r.cookies.some((c) => c.name === 'ajs_user_id')),
+    );
     const popup = await env.lens.context.newPage();
     await popup.goto(`chrome-extension://${env.lens.extensionId}/popup.html?tab=${tabId}`);
     await expect.poll(() => popup.locator('[data-field="userId"] .identity-value').textContent(), { timeout: 10_000 }).toBe('user-2-b6f1');

@@ -1,7 +1,6 @@
 import type { Finding } from '../../protocol/findings';
 import type { CapturedRecord, Cloned, Session } from '../../protocol/records';
-import { evaluateSession } from '../engine';
-import { EMPTY_IDENTITY } from '../identity/identity-model';
+import { identityAfter } from '../identity/identity-model';
 import { originOf } from '../identity/scope';
 import { compareRecords } from '../link-records';
 
@@ -55,9 +54,7 @@ const iso = (ms: number): string => new Date(Math.round(ms)).toISOString();
 
 /** The identity at the session's end, in the origin of its last page. */
 export function finalIdentity(session: Session, records: readonly CapturedRecord[]): ExportedSession['identity'] {
-  const { timeline } = evaluateSession(records);
-  const scope = originOf(session.currentUrl ?? session.pages[session.pages.length - 1]?.url ?? null);
-  const last = [...timeline].reverse().find((t) => t.scope === scope)?.after ?? EMPTY_IDENTITY;
+  const last = identityAfter(records, originOf(session.currentUrl ?? session.pages[session.pages.length - 1]?.url ?? null));
   return { anonymousId: last.anonymousId, userId: last.userId, groupId: last.groupId, traits: last.traits };
 }
 

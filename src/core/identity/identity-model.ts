@@ -328,3 +328,10 @@ export function createIdentityModel() {
 }
 
 export type IdentityModel = ReturnType<typeof createIdentityModel>;
+
+/** The identity of a scope after all these records (cookies' details included, which transitions do not carry). */
+export function identityAfter(records: readonly LensRecord[], scope: string): IdentityState {
+  const model = createIdentityModel();
+  for (const record of records) model.apply(record);
+  return model.identity(scope);
+}
