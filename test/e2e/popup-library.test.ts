@@ -42,7 +42,7 @@ describe('popup', () => {
     const popup = await env.lens.context.newPage();
     await popup.goto(`chrome-extension://${env.lens.extensionId}/popup.html?tab=${tabId}`);
     await expect.poll(() => popup.locator('[data-field="userId"] .identity-value').textContent(), { timeout: 10_000 }).toBe('user-2-b6f1');
-    expect(await popup.locator('[data-field="anonymousId"] .popup-detail').textContent()).toMatch(/^cookie \+ localStorage · expires in 365 days$/);
+    expect(await popup.locator('[data-field="anonymousId"] .identity-note').textContent()).toMatch(/^cookie \+ localStorage · expires in 365 days$/);
     await expect.poll(() => popup.locator('.popup-findings li').first().textContent()).toContain('replaced userId "97980cfea0067" → "user-2-b6f1"');
     expect(await popup.locator('.count-error').textContent()).toBe('✖ 1');
 

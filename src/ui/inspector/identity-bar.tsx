@@ -1,28 +1,7 @@
 import type { InspectorStore } from './inspector-store';
-import { CopyButton } from './copy-button';
-import { colourOf, describeExpiry } from './format';
+import { describeExpiry } from './format';
+import { IdentityValue } from './identity-value';
 import type { ViewPlatform } from './platform';
-
-function IdentityValue({ name, value, where, expiry, platform }: { name: string; value: string | null; where?: string; expiry?: string; platform: ViewPlatform }) {
-  return (
-    <div class="identity-item" data-field={name}>
-      <span class="identity-name">{name}</span>
-      {value === null ? (
-        <span class="identity-value identity-none">none</span>
-      ) : (
-        <>
-          <span class="identity-swatch" style={{ background: colourOf(value) }} />
-          <code class="identity-value" title={value}>
-            {value}
-          </code>
-          <CopyButton text={value} platform={platform} label={name} />
-        </>
-      )}
-      {where ? <span class="identity-where">{where}</span> : null}
-      {expiry ? <span class="identity-expiry">{expiry}</span> : null}
-    </div>
-  );
-}
 
 /** Who the visitor is now: always visible at the top of the inspector. */
 export function IdentityBar({ store, platform }: { store: InspectorStore; platform: ViewPlatform }) {
@@ -37,15 +16,13 @@ export function IdentityBar({ store, platform }: { store: InspectorStore; platfo
       <IdentityValue
         name="anonymousId"
         value={identity.anonymousId}
-        where={identity.storedIn.anonymousId.join(' + ')}
-        expiry={anonymousCookie ? describeExpiry(anonymousCookie.expirationDate, now) : undefined}
+        notes={[identity.storedIn.anonymousId.join(' + '), anonymousCookie ? describeExpiry(anonymousCookie.expirationDate, now) : '']}
         platform={platform}
       />
       <IdentityValue
         name="userId"
         value={identity.userId}
-        where={identity.storedIn.userId.join(' + ')}
-        expiry={userCookie ? describeExpiry(userCookie.expirationDate, now) : undefined}
+        notes={[identity.storedIn.userId.join(' + '), userCookie ? describeExpiry(userCookie.expirationDate, now) : '']}
         platform={platform}
       />
       <IdentityValue name="groupId" value={identity.groupId} platform={platform} />

@@ -1,28 +1,8 @@
 import { ruleById } from '../../core/rules/catalogue';
-import { CopyButton } from '../inspector/copy-button';
-import { colourOf, describeExpiry } from '../inspector/format';
+import { describeExpiry } from '../inspector/format';
+import { IdentityValue } from '../inspector/identity-value';
 import type { ViewPlatform } from '../inspector/platform';
 import type { PopupStore } from './popup-store';
-
-function Row({ name, value, platform, detail }: { name: string; value: string | null; platform: ViewPlatform; detail?: string }) {
-  return (
-    <div class="popup-row" data-field={name}>
-      <span class="identity-name">{name}</span>
-      {value === null ? (
-        <span class="identity-none">none</span>
-      ) : (
-        <>
-          <span class="identity-swatch" style={{ background: colourOf(value) }} />
-          <code class="identity-value" title={value}>
-            {value}
-          </code>
-          <CopyButton text={value} platform={platform} label={name} />
-        </>
-      )}
-      {detail ? <div class="popup-detail">{detail}</div> : null}
-    </div>
-  );
-}
 
 /** The active tab at a glance: who the visitor is, where that lives, and what is wrong. */
 export function PopupView({ store, platform }: { store: PopupStore; platform: ViewPlatform }) {
@@ -47,9 +27,9 @@ export function PopupView({ store, platform }: { store: PopupStore; platform: Vi
         </p>
       ) : (
         <>
-          <Row name="anonymousId" value={identity.anonymousId} platform={platform} detail={where(identity.storedIn.anonymousId, identity.cookieExpiry.anonymousId)} />
-          <Row name="userId" value={identity.userId} platform={platform} detail={where(identity.storedIn.userId, identity.cookieExpiry.userId)} />
-          <Row name="groupId" value={identity.groupId} platform={platform} />
+          <IdentityValue className="popup-row" name="anonymousId" value={identity.anonymousId} platform={platform} notes={[where(identity.storedIn.anonymousId, identity.cookieExpiry.anonymousId)]} />
+          <IdentityValue className="popup-row" name="userId" value={identity.userId} platform={platform} notes={[where(identity.storedIn.userId, identity.cookieExpiry.userId)]} />
+          <IdentityValue className="popup-row" name="groupId" value={identity.groupId} platform={platform} />
           {traits.length > 0 ? (
             <ul class="popup-traits" aria-label="Traits">
               {traits.map(([key, value]) => (
