@@ -72,6 +72,8 @@ export function startBackground(): void {
       version: browser.runtime.getManifest().version,
       now: () => Date.now(),
       captureDisabled: () => captureDisabled,
+      // The tab's next record starts a new session; until then its badge shows nothing.
+      onOpenSessionDeleted: (tabId) => showBadge(tabId, { error: 0, warning: 0 }),
       setCaptureDisabled: async (origins) => {
         captureDisabled = Promise.resolve([...origins]);
         await browser.storage.local.set({ [CAPTURE_DISABLED_KEY]: [...origins] });

@@ -22,6 +22,8 @@ export interface UiRequestDeps {
   readonly now: () => number;
   readonly captureDisabled: () => Promise<readonly string[]>;
   readonly setCaptureDisabled: (origins: readonly string[]) => Promise<void>;
+  /** Told when an open session (a live tab's) is deleted, so its badge can be cleared. */
+  readonly onOpenSessionDeleted?: (tabId: number) => void;
 }
 
 function isRequest(message: unknown): message is UiRequest {
@@ -43,8 +45,8 @@ export function createUiRequests(deps: UiRequestDeps) {
     let deleted = 0;
     for (const id of ids) {
       const tx = deps.db.transaction(['sessions', 'records', 'findings'], 'readwrite');
-      const exists = await tx.objectStore('sessions').getKey(id);
-      if (exists === undefined) {
+      const existing = await tx.objectStore('sessions').get(id);
+      if (existing === undefined) {
         await tx.done;
         continue;
       }
@@ -57,6 +59,7 @@ export function createUiRequests(deps: UiRequestDeps) {
         tx.done,
       ]);
       deleted += 1;
+      if (existing.endedAt === null) deps.onOpenSessionDeleted?.(existing.tabId);
     }
     return deleted;
   }

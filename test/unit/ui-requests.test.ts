@@ -12,6 +12,7 @@ import { createSessionBuilder } from './helpers/session-builder';
 let db: LensDatabase;
 let requests: UiRequests;
 let disabled: string[];
+let clearedBadges: number[];
 let name = 0;
 
 function exported(id = 's1'): string {
@@ -27,6 +28,7 @@ const ask = (message: Record<string, unknown>) => requests.handle({ channel: UI_
 beforeEach(async () => {
   db = await openLensDatabase(`requests-${(name += 1)}`);
   disabled = [];
+  clearedBadges = [];
   const store = createSessionStore(db);
   const findings = createFindingsService({ db, ruleOptions: async () => ({}), showCount: () => {}, later: () => {} });
   requests = createUiRequests({
@@ -38,6 +40,7 @@ beforeEach(async () => {
     now: () => 1_790_000_900_000,
     captureDisabled: async () => disabled,
     setCaptureDisabled: async (origins) => void (disabled = [...origins]),
+    onOpenSessionDeleted: (tabId) => clearedBadges.push(tabId),
   });
 });
 
@@ -95,5 +98,8 @@ describe('session library requests', () => {
     expect(summary.identity.userId).toBe('user-2-b6f1');
     expect(summary.topFindings[0]?.rule).toBe('userid-overwrite');
     expect(summary.callCount).toBe(2);
+    // Clearing the open session from the popup clears its tab's badge too.
+    expect(await ask({ type: 'delete-sessions', ids: ['open-1'] })).toEqual({ ok: true, deleted: 1 });
+    expect(clearedBadges).toEqual([9]);
   });
 });
