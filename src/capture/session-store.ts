@@ -157,6 +157,29 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
 
     listSessions: (): Promise<StoredSession[]> => db.getAllFromIndex('sessions', 'byStart'),
 
+    /**
+     * A session's records in time order, in chunks, from a cursor: the first chunk is
+     * ready long before a 100,000-record session is read whole. `onChunk` runs
+     * synchronously inside the read (it must not await), which keeps the transaction open.
+     */
+    async streamRecords(sessionId: string, chunkSize: number, onChunk: (records: StoredRecord[]) => void): Promise<number> {
+      const range = IDBKeyRange.bound([sessionId, -Infinity, -Infinity], [sessionId, Infinity, Infinity]);
+      const tx = db.transaction('records');
+      let chunk: StoredRecord[] = [];
+      let total = 0;
+      for await (const cursor of tx.store.index('bySessionTime').iterate(range)) {
+        chunk.push(cursor.value);
+        total += 1;
+        if (chunk.length >= chunkSize) {
+          onChunk(chunk);
+          chunk = [];
+        }
+      }
+      if (chunk.length > 0 || total === 0) onChunk(chunk);
+      await tx.done;
+      return total;
+    },
+
     async recordsOf(sessionId: string): Promise<StoredRecord[]> {
       const range = IDBKeyRange.bound([sessionId, -Infinity, -Infinity], [sessionId, Infinity, Infinity]);
       const records = await db.getAllFromIndex('records', 'bySessionTime', range);

@@ -38,7 +38,7 @@ export function startBackground(): void {
   const hub = createUiHub({
     openSession: async (tabId) => (await sessions).openSession(tabId),
     getSession: async (sessionId) => (await database).get('sessions', sessionId),
-    recordsOf: async (sessionId) => (await sessions).recordsOf(sessionId),
+    streamRecords: async (sessionId, chunkSize, onChunk) => (await sessions).streamRecords(sessionId, chunkSize, onChunk),
     findingsOf: async (sessionId) => (await findings).findingsOf(sessionId),
   });
   browser.runtime.onConnect.addListener((port: browser.Runtime.Port) => {

@@ -13,8 +13,11 @@ export interface UiPort {
 export interface UiHubDeps {
   openSession(tabId: number): Promise<Session | undefined>;
   getSession(sessionId: string): Promise<Session | undefined>;
-  recordsOf(sessionId: string): Promise<StoredRecord[]>;
+  /** Reads a session's records in time order, handing over each chunk as soon as it is read. */
+  streamRecords(sessionId: string, chunkSize: number, onChunk: (records: StoredRecord[]) => void): Promise<number>;
   findingsOf(sessionId: string): Promise<Finding[]>;
+  /** Records per snapshot message (SNAPSHOT_CHUNK unless a test wants small ones). */
+  readonly chunkSize?: number;
 }
 
 interface Subscriber {
@@ -47,15 +50,15 @@ export function createUiHub(deps: UiHubDeps) {
       subscriber.port.postMessage({ type: 'snapshot', session: null, findings: [], records: [], done: true });
       return;
     }
-    const [records, findings] = await Promise.all([deps.recordsOf(session.id), deps.findingsOf(session.id)]);
-    if (records.length === 0) {
-      subscriber.port.postMessage({ type: 'snapshot', session, findings, records: [], done: true });
-      return;
-    }
-    for (let start = 0; start < records.length; start += SNAPSHOT_CHUNK) {
-      const chunk = records.slice(start, start + SNAPSHOT_CHUNK);
-      subscriber.port.postMessage({ type: 'snapshot', session, findings, records: chunk, done: start + SNAPSHOT_CHUNK >= records.length });
-    }
+    const findings = await deps.findingsOf(session.id);
+    // Each chunk goes out as it is read, so the UI shows its first rows while the rest is read;
+    // the last chunk is held back one step so that it can carry done: true.
+    let held: StoredRecord[] | null = null;
+    await deps.streamRecords(session.id, deps.chunkSize ?? SNAPSHOT_CHUNK, (chunk) => {
+      if (held !== null) subscriber.port.postMessage({ type: 'snapshot', session, findings, records: held, done: false });
+      held = chunk;
+    });
+    subscriber.port.postMessage({ type: 'snapshot', session, findings, records: held ?? [], done: true });
   }
 
   const matches = (subscriber: Subscriber, sessionId: string, tabId: number): boolean => {
