@@ -1,96 +1,14 @@
 /**
- * `npm run measure:panel`: the Identity panel with a stored 100,000-record session.
- * Seeds IndexedDB inside the extension, opens the panel on that session, and
- * measures time to first rows, a text filter, and frame times while scrolling.
- * Timings vary by machine: this prints figures, it does not pass or fail.
+ * `npm run measure:panel [calls]`: the Identity panel with a stored session of
+ * 2 × calls records (default 50,000 calls, so 100,000 records). Prints figures;
+ * `npm run bench` measures this and everything else.
  */
-import { launchWithExtension, waitFor } from '../test/e2e/browser';
-
-const CALLS = Number(process.argv[2] ?? 50_000);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? NaN;
+import { benchPanel } from '../bench/panel';
+import { launchWithExtension } from '../test/e2e/browser';
 
 const lens = await launchWithExtension();
 try {
-  const worker = await lens.serviceWorker();
-  const total = await worker.evaluate(async (calls: number) => {
-    const db: IDBDatabase = await new Promise((resolve, reject) => {
-      const request = indexedDB.open('identity-lens');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const sessionId = 'measure-session';
-    const start = Date.now() - calls * 20;
-    const tx = db.transaction(['sessions', 'records'], 'readwrite');
-    const records = tx.objectStore('records');
-    let count = 0;
-    const frameUrl = 'https://shop.example/';
-    const instance = { key: 'i1', shape: 'analytics-next', writeKey: 'wk', global: 'analytics' };
-    const put = (record: Record<string, unknown>) => {
-      records.put({ ...record, sessionId, tabId: 999, frameId: 0 });
-      count += 1;
-    };
-    put({ id: 'doc:0', seq: 0, at: start, kind: 'lifecycle', event: 'hook-installed', frameUrl, topFrame: true });
-    for (let i = 1; i <= calls; i += 1) {
-      const at = start + i * 20;
-      const callId = `doc:${i * 2}`;
-      const messageId = `msg-${i}`;
-      put({ id: callId, seq: i * 2, at, kind: 'call', method: i % 10 === 0 ? 'identify' : 'track', args: i % 10 === 0 ? [`user-${i % 7}`] : [`Event ${i % 50}`, { i, sku: `SKU-${i}` }], callSite: `${frameUrl}app.js:1:1`, frameUrl, instance, queued: false, optionsAnonymousId: null, optionsUserId: null });
-      put({ id: `doc:${i * 2 + 1}`, seq: i * 2 + 1, at: at + 1, kind: 'event', phase: 'dispatched', instance, messageId, type: 'track', event: { type: 'track', messageId, anonymousId: 'anon-1', userId: `user-${i % 7}` }, reason: null, callId, messageIds: [messageId] });
-    }
-    tx.objectStore('sessions').put({ id: sessionId, tabId: 999, title: 'measure', startedAt: start, endedAt: Date.now(), pages: [{ url: frameUrl, startedAt: start }], currentUrl: frameUrl, recordCount: count, apiHosts: [] });
-    await new Promise((resolve, reject) => {
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
-    return count;
-  }, CALLS);
-
-  const panel = await lens.context.newPage();
-  await panel.setViewportSize({ width: 1280, height: 800 });
-  const opened = Date.now();
-  await panel.goto(`chrome-extension://${lens.extensionId}/devtools-panel.html?session=measure-session`);
-  await waitFor('the first rows', async () => (await panel.locator('.call-row').count()) > 0, 60_000);
-  const firstRows = Date.now() - opened;
-  await waitFor('every row', async () => Number(await panel.locator('.call-list').getAttribute('aria-rowcount')) >= CALLS, 60_000);
-  const allRows = Date.now() - opened;
-
-  const filterTimes: number[] = [];
-  for (const text of ['event 42', 'sku-4999', 'user-3', '']) {
-    const elapsed = await panel.evaluate(async (value) => {
-      const input = document.querySelector('input.search') as HTMLInputElement;
-      const started = performance.now();
-      input.value = value;
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-      return performance.now() - started;
-    }, text);
-    filterTimes.push(elapsed);
-  }
-
-  const frames = await panel.evaluate(async () => {
-    const list = document.querySelector('.call-list') as HTMLElement;
-    const deltas: number[] = [];
-    let last = performance.now();
-    for (let step = 0; step < 240; step += 1) {
-      list.scrollTop += 400;
-      await new Promise((resolve) => requestAnimationFrame(resolve));
-      const now = performance.now();
-      deltas.push(now - last);
-      last = now;
-    }
-    return deltas;
-  });
-  const heap = await panel.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null);
-
-  console.log(`records stored: ${total} (${CALLS} calls)`);
-  console.log(`first rows: ${firstRows} ms; every row: ${allRows} ms`);
-  console.log(`text filter (rendered): ${filterTimes.map((t) => t.toFixed(1)).join(', ')} ms; median ${median(filterTimes).toFixed(1)} ms`);
-  // A dropped frame shows as a gap of about two vsync intervals; jitter around one is not one.
-  const dropped = frames.filter((f) => f > median(frames) * 1.5).length;
-  console.log(`scroll frames (240 × 400 px): median ${median(frames).toFixed(1)} ms, p95 ${percentile(frames, 0.95).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms, dropped ${dropped}/${frames.length}`);
-  console.log(`panel JS heap: ${heap === null ? 'n/a' : `${Math.round(heap / 1048576)} MB`}`);
+  console.log(await benchPanel(lens, Number(process.argv[2] ?? 50_000)));
 } finally {
   await lens.close();
 }

@@ -133,7 +133,26 @@ export function hookAnalyticsNext(context: HookContext, instance: object, origin
   // the page dies before the request completes.
   if (isEmitter(instance)) {
     instance.on('dispatch_start', (ctx: unknown) =>
-      context.guard('dispatch-start', () => emitEvent('dispatched', ctx, null, context.currentCallId), undefined),
+      context.guard(
+        'dispatch-start',
+        () => {
+          // Inside the page's call: take only the ids (cheap); the whole event is cloned
+          // later, from the queue's events, off the page's call.
+          const event = (ctx as { event?: Record<string, unknown> } | null)?.event;
+          const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+          context.recorder.emit({
+            kind: 'event',
+            phase: 'dispatched',
+            instance: context.instanceRef(instance) ?? ref,
+            messageId: text(event?.messageId),
+            type: text(event?.type),
+            event: { type: text(event?.type), messageId: text(event?.messageId), anonymousId: text(event?.anonymousId), userId: text(event?.userId) },
+            reason: null,
+            callId: context.currentCallId,
+          });
+        },
+        undefined,
+      ),
     );
   }
 

@@ -1,0 +1,144 @@
+/**
+ * In-browser figures, each measured with the extension (A) and in the same
+ * Chromium without it (B), alternating A B A B in one process so that machine
+ * noise hits both alike.
+ */
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { findChromium, waitFor, type LensBrowser } from '../test/e2e/browser';
+import type { FixtureServer } from '../test/fixtures/server';
+import { median, round } from './stats';
+
+export async function launchPlain(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const browser = await chromium.launch({
+    executablePath: findChromium(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext();
+  return { context, close: () => browser.close() };
+}
+
+const loaded = (page: Page) => waitFor('analytics.js', () => page.evaluate(() => (window as unknown as { analytics?: { initialized?: boolean } }).analytics?.initialized === true));
+
+/** Synchronous cost of track() and identify() on the real analytics-next, per call. */
+export async function benchCallOverhead(withLens: BrowserContext, without: BrowserContext, server: FixtureServer, rounds = 6, calls = 500) {
+  const measure = async (context: BrowserContext, wk: string) => {
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/?wk=${wk}`);
+    await loaded(page);
+    const perCall = await page.evaluate((n) => {
+      const analytics = (window as unknown as { analytics: { track: (e: string, p: object) => unknown; identify: (id: string, t: object) => unknown } }).analytics;
+      const started = performance.now();
+      for (let i = 0; i < n; i += 1) {
+        if (i % 10 === 0) void analytics.identify('bench-user', { i });
+        else void analytics.track('Bench', { i });
+      }
+      return ((performance.now() - started) * 1000) / n;
+    }, calls);
+    await page.close();
+    return perCall;
+  };
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let round_ = 0; round_ < rounds; round_ += 1) {
+    a.push(await measure(withLens, `bench-a-${round_}`));
+    b.push(await measure(without, `bench-b-${round_}`));
+  }
+  return { withUs: round(median(a)), withoutUs: round(median(b)), addedUs: round(median(a) - median(b)), ratio: round(median(a) / median(b)) };
+}
+
+/** DOMContentLoaded and load of the demo shop. */
+export async function benchPageLoad(withLens: BrowserContext, without: BrowserContext, server: FixtureServer, rounds = 8) {
+  const measure = async (context: BrowserContext) => {
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/?wk=bench-load`, { waitUntil: 'load' });
+    const timing = await page.evaluate(() => {
+      const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      return { dcl: entry.domContentLoadedEventEnd, load: entry.loadEventEnd };
+    });
+    await page.close();
+    return timing;
+  };
+  const a: Array<{ dcl: number; load: number }> = [];
+  const b: Array<{ dcl: number; load: number }> = [];
+  for (let i = 0; i < rounds; i += 1) {
+    a.push(await measure(withLens));
+    b.push(await measure(without));
+  }
+  const m = (list: typeof a, key: 'dcl' | 'load') => median(list.map((t) => t[key]));
+  return { dclAddedMs: round(m(a, 'dcl') - m(b, 'dcl')), loadAddedMs: round(m(a, 'load') - m(b, 'load')), dclWithMs: round(m(a, 'dcl')), loadWithMs: round(m(a, 'load')) };
+}
+
+/**
+ * A page fires `calls` calls as fast as it can (on the snippet stub, so no request is
+ * sent and what is measured is capture); every one must be stored. Also the page's
+ * longest task with and without the hook.
+ */
+export async function benchThroughput(lens: LensBrowser, without: BrowserContext, server: FixtureServer, calls = 100_000) {
+  const burst = async (context: BrowserContext, wk: string) => {
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/cart.html?wk=${wk}&no-load=1`);
+    const result = await page.evaluate(async (n) => {
+      const longest: number[] = [];
+      const observer = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) longest.push(entry.duration);
+      });
+      observer.observe({ type: 'longtask', buffered: false });
+      const analytics = (window as unknown as { analytics: { track: (e: string, p: object) => unknown } }).analytics;
+      const started = Date.now();
+      for (let i = 0; i < n; i += 1) analytics.track('Burst', { i });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      observer.disconnect();
+      return { started, longestTaskMs: Math.max(0, ...longest) };
+    }, calls);
+    return { page, ...result };
+  };
+  const worker = await lens.serviceWorker();
+  const stored = async (wk: string) =>
+    worker.evaluate(async (key) => {
+      const db: IDBDatabase = await new Promise((resolve, reject) => {
+        const request = indexedDB.open('identity-lens');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const sessions: Array<{ id: string; pages: Array<{ url: string }> }> = await new Promise((resolve) => {
+        const request = db.transaction('sessions').objectStore('sessions').getAll();
+        request.onsuccess = () => resolve(request.result);
+      });
+      const session = sessions.find((s) => s.pages.some((p) => p.url.includes(`wk=${key}`)));
+      if (!session) {
+        db.close();
+        return 0;
+      }
+      // Only the burst's calls: the page's snippet makes two of its own.
+      const count: number = await new Promise((resolve) => {
+        let n = 0;
+        const request = db.transaction('records').objectStore('records').index('bySessionKind').openCursor(IDBKeyRange.only([session.id, 'call']));
+        request.onsuccess = () => {
+          const cursor = request.result;
+          if (!cursor) return resolve(n);
+          if ((cursor.value as { args?: unknown[] }).args?.[0] === 'Burst') n += 1;
+          cursor.continue();
+        };
+      });
+      db.close();
+      return count;
+    }, wk);
+  const a = await burst(lens.context, 'bench-burst');
+  const storedAll = await waitFor('every call to be stored', async () => ((await stored('bench-burst')) >= calls ? Date.now() : undefined), 300_000);
+  const count = await stored('bench-burst');
+  await a.page.close();
+  const b = await burst(without, 'bench-burst-plain');
+  await b.page.close();
+  const seconds = (storedAll - a.started) / 1000;
+  return {
+    calls,
+    stored: count,
+    lost: calls - Math.min(count, calls),
+    duplicated: Math.max(0, count - calls),
+    recordsPerSecond: Math.round(count / seconds),
+    secondsToLastRecord: round(seconds, 1),
+    longestTaskWithMs: round(a.longestTaskMs, 0),
+    longestTaskWithoutMs: round(b.longestTaskMs, 0),
+  };
+}
