@@ -162,6 +162,11 @@ export function createWindowTransport(win: Window): PageTransport {
   const queueMicrotaskFn = win.queueMicrotask.bind(win);
   const performanceNow = win.performance.now.bind(win.performance);
   const timeOrigin = win.performance.timeOrigin;
+  // A private channel for "later": unlike setTimeout, it is not throttled in background
+  // tabs, and the page cannot reach it.
+  const channel = new (win as unknown as typeof globalThis).MessageChannel();
+  const laterQueue: Array<() => void> = [];
+  channel.port1.onmessage = () => laterQueue.shift()?.();
   return {
     post: (message: PageToBridge) => {
       dispatchEvent(new CustomEventCtor(PAGE_EVENT, { detail: stringify(message) }));
@@ -179,6 +184,10 @@ export function createWindowTransport(win: Window): PageTransport {
       });
     },
     defer: queueMicrotaskFn,
+    later: (callback) => {
+      laterQueue.push(callback);
+      channel.port2.postMessage(null);
+    },
     now: () => timeOrigin + performanceNow(),
     randomId: () => randomHex(win),
   };

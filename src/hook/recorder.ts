@@ -8,6 +8,8 @@ export interface PageTransport {
   onBridgeReady(callback: () => void): void;
   /** Defers a flush to the end of the current task (a microtask in the page). */
   defer(callback: () => void): void;
+  /** Runs a callback in a later task, so that a large backlog is sent in slices between the page's own work. */
+  later(callback: () => void): void;
   now(): number;
   randomId(): string;
 }
@@ -23,7 +25,7 @@ export type RecordDraft = PageRecord extends infer R ? (R extends PageRecord ? O
  */
 export const MAX_UNSENT_RECORDS = 100_000;
 
-/** Records per posted event; well under the bridge's MAX_RECORDS_PER_MESSAGE. */
+/** Records per posted event (and per task, for a backlog); well under the bridge's MAX_RECORDS_PER_MESSAGE. */
 export const RECORDS_PER_POST = 1000;
 
 export interface Recorder {
@@ -52,7 +54,12 @@ export function createRecorder(transport: PageTransport): Recorder {
   let overflowed = 0;
   const errors = new Map<string, { count: number; message: string }>();
 
-  const flush = (): void => {
+  /**
+   * Sends what is queued: one slice of RECORDS_PER_POST now and the rest in later
+   * tasks, so that a page making 100,000 calls at once is not frozen while they are
+   * serialised; or everything at once (`now`), when the page is going away.
+   */
+  const flush = (now = false): void => {
     flushScheduled = false;
     if (!bridgeReady || !active) return;
     if (errors.size > 0) {
@@ -70,25 +77,27 @@ export function createRecorder(transport: PageTransport): Recorder {
       }
       errors.clear();
     }
-    if (queue.length === 0) return;
-    const batch = queue;
-    queue = [];
-    const records: PageRecord[] = [];
-    for (const item of batch) {
-      try {
-        records.push(item.finalise ? item.finalise(item.record) : item.record);
-      } catch (error) {
-        records.push(item.record);
-        countError('finalise', error);
+    while (queue.length > 0) {
+      const slice = queue.length <= RECORDS_PER_POST ? queue : queue.slice(0, RECORDS_PER_POST);
+      queue = queue.length <= RECORDS_PER_POST ? [] : queue.slice(RECORDS_PER_POST);
+      const records: PageRecord[] = [];
+      for (const item of slice) {
+        try {
+          records.push(item.finalise ? item.finalise(item.record) : item.record);
+        } catch (error) {
+          records.push(item.record);
+          countError('finalise', error);
+        }
       }
-    }
-    // One event per chunk: the bridge refuses oversized messages, and a page that
-    // makes ten thousand calls in one task still has every one of them relayed.
-    for (let start = 0; start < records.length; start += RECORDS_PER_POST) {
       try {
-        transport.post({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'records', records: records.slice(start, start + RECORDS_PER_POST) });
+        transport.post({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'records', records });
       } catch (error) {
         countError('post', error);
+      }
+      if (!now && queue.length > 0) {
+        flushScheduled = true;
+        transport.later(() => flush());
+        return;
       }
     }
   };
@@ -133,7 +142,7 @@ export function createRecorder(transport: PageTransport): Recorder {
       return id;
     },
     countError,
-    flush,
+    flush: () => flush(true),
     activate() {
       if (active) return;
       active = true;

@@ -216,11 +216,12 @@ describe('recorder', () => {
     const analytics = new FakeNextAnalytics(harness);
     hookAnalyticsNext(harness.context, analytics, 'inspector', null);
     for (let i = 0; i < 6000; i += 1) void analytics.track('Burst', { i });
-    await Promise.resolve();
     const burst = calls(await harness.records()).filter((c) => c.args[0] === 'Burst');
     expect(burst).toHaveLength(6000);
     const sizes = harness.posted.map((m) => (m.type === 'records' ? m.records.length : 0));
     expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_RECORDS_PER_MESSAGE);
+    // The backlog went out in several slices (one per task), not in one long task.
+    expect(sizes.length).toBeGreaterThan(6);
   });
 
   it('sends nothing until the page turns out to have analytics.js, then everything held since the start', async () => {
@@ -229,6 +230,14 @@ describe('recorder', () => {
     expect(await harness.records()).toEqual([]);
     hookAnalyticsNext(harness.context, new FakeNextAnalytics(harness), 'inspector', null);
     expect((await harness.records()).map((r) => r.kind)).toEqual(['storage', 'instance']);
+  });
+
+  it('sends the whole backlog at once when the page is going away', () => {
+    const harness = createHookHarness();
+    for (let i = 0; i < 2500; i += 1) harness.context.recorder.emit({ kind: 'lifecycle', event: 'load', frameUrl: 'https://shop.example/', topFrame: true });
+    harness.context.recorder.flush();
+    const posted = harness.posted.flatMap((m) => (m.type === 'records' ? [...m.records] : []));
+    expect(posted).toHaveLength(2500);
   });
 
   it('counts exceptions it swallowed as one hook-error record per site', async () => {

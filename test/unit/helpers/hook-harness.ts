@@ -28,6 +28,7 @@ export function createHookHarness(options: { ready?: boolean; active?: boolean; 
       onReady = callback;
     },
     defer: (fn) => queueMicrotask(fn),
+    later: (fn) => setTimeout(fn, 0),
     now: () => (clock += 0.5),
     randomId: () => `page${(ids += 1)}`,
   };
@@ -50,7 +51,9 @@ export function createHookHarness(options: { ready?: boolean; active?: boolean; 
     local,
     posted,
     async records() {
+      // Microtasks for the first slice, then tasks for the rest of a backlog.
       for (let i = 0; i < 5; i += 1) await Promise.resolve();
+      for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setTimeout(resolve, 0));
       return posted.flatMap((m) => (m.type === 'records' ? [...m.records] : []));
     },
     bridgeReady: () => onReady?.(),
