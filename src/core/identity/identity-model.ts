@@ -78,6 +78,9 @@ interface ScopeState {
   recentServerCookies: ServerCookieRecord[];
   /** Once storage has held an id, storage is the truth; before that, finalised events are (memory-only identity). */
   persisted: boolean;
+  /** The userId the calls since the last observation set (undefined: none did), and its value before the latest call. */
+  callUserId: string | null | undefined;
+  beforeLatestCall: { callId: string; userId: string | null } | null;
 }
 
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -124,7 +127,7 @@ export function createIdentityModel() {
   const scope = (name: string): ScopeState => {
     let state = scopes.get(name);
     if (!state) {
-      state = { identity: EMPTY_IDENTITY, recentCalls: [], recentCookieChanges: [], recentServerCookies: [], persisted: false };
+      state = { identity: EMPTY_IDENTITY, recentCalls: [], recentCookieChanges: [], recentServerCookies: [], persisted: false, callUserId: undefined, beforeLatestCall: null };
       scopes.set(name, state);
     }
     return state;
@@ -212,6 +215,7 @@ export function createIdentityModel() {
     };
     state.identity = after;
     state.recentCalls = [];
+    state.callUserId = undefined;
     if (changes.length === 0) return null;
     // A cookie a server wrote, or one that expired, may show only a few reads later (analytics.js
     // decides between cookie and localStorage when it loads): they explain the next change, not just the next read.
@@ -232,9 +236,19 @@ export function createIdentityModel() {
     /** Feeds one record; returns the transition it showed, if any. */
     apply(record: LensRecord): Transition | null {
       switch (record.kind) {
-        case 'call':
-          scope(scopeOfRecord(record)).recentCalls.push(record);
+        case 'call': {
+          const state = scope(scopeOfRecord(record));
+          state.recentCalls.push(record);
+          // Kept as calls come, so that rules asking "who is identified now" pay O(1) per call.
+          const current = state.callUserId === undefined ? state.identity.userId : state.callUserId;
+          state.beforeLatestCall = { callId: record.id, userId: current };
+          if (record.method === 'reset') state.callUserId = null;
+          else {
+            const userId = identifyUserId(record);
+            if (userId !== null) state.callUserId = userId;
+          }
           return null;
+        }
         case 'lifecycle':
           scopeOfRecord(record);
           if (record.event === 'hook-installed' && record.queryIdentity) {
@@ -308,15 +322,9 @@ export function createIdentityModel() {
     userIdNow(name: string, before?: CallRecord): string | null {
       const state = scopes.get(name);
       if (!state) return null;
-      for (let i = state.recentCalls.length - 1; i >= 0; i -= 1) {
-        const call = state.recentCalls[i] as CallRecord;
-        // The call being judged is already in the list; what counts is the state before it.
-        if (before !== undefined && call.id === before.id) continue;
-        if (call.method === 'reset') return null;
-        const userId = identifyUserId(call);
-        if (userId !== null) return userId;
-      }
-      return state.identity.userId;
+      // The call being judged is already applied; what counts is the state just before it.
+      if (before !== undefined && state.beforeLatestCall?.callId === before.id) return state.beforeLatestCall.userId;
+      return state.callUserId === undefined ? state.identity.userId : state.callUserId;
     },
     isPersisted(name: string): boolean {
       return scopes.get(name)?.persisted ?? false;

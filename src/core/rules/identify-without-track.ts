@@ -1,3 +1,4 @@
+import { appendTo } from '../collections';
 import type { CallRecord } from '../../protocol/records';
 import { identifyUserId } from '../identity/identity-model';
 import { defineRule, show } from './rule';
@@ -31,7 +32,7 @@ export default defineRule({
         // Re-identifying the same user on every page load is fine; only new information needs a cause.
         const isNew = userId !== null ? userId !== identified : hasTraits;
         if (!isNew) return;
-        waiting.set(document.id, [...(waiting.get(document.id) ?? []), record]);
+        appendTo(waiting, document.id, record);
       },
       onDocumentEnd(document, context) {
         for (const call of waiting.get(document.id) ?? []) {

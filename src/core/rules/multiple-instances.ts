@@ -1,3 +1,4 @@
+import { appendTo } from '../collections';
 import type { InstanceRecord } from '../../protocol/records';
 import { defineRule, show } from './rule';
 
@@ -17,8 +18,7 @@ export default defineRule({
         if (record.kind !== 'instance' || (record.instance.shape !== 'analytics-next' && record.instance.shape !== 'classic')) return;
         const document = context.documentOf(record);
         if (!document) return;
-        const instances = [...(byDocument.get(document.id) ?? []), record];
-        byDocument.set(document.id, instances);
+        const instances = appendTo(byDocument, document.id, record);
         if (instances.length !== 2) return;
         context.report({
           anchor: record.id,

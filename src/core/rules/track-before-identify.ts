@@ -1,3 +1,4 @@
+import { appendTo } from '../collections';
 import type { CallRecord } from '../../protocol/records';
 import { identifyUserId } from '../identity/identity-model';
 import { defineRule, show } from './rule';
@@ -23,7 +24,7 @@ export default defineRule({
           const name = record.args[0];
           const names = context.options.signupEvents.map((n) => n.toLowerCase());
           if (typeof name === 'string' && names.includes(name.trim().toLowerCase()) && identified === null) {
-            early.set(document.id, [...(early.get(document.id) ?? []), record]);
+            appendTo(early, document.id, record);
           }
           return;
         }

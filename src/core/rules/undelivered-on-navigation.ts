@@ -1,3 +1,4 @@
+import { appendTo } from '../collections';
 import type { CallRecord, WireRecord } from '../../protocol/records';
 import { EVENT_METHODS, defineRule, show, type RuleContext } from './rule';
 
@@ -68,7 +69,7 @@ export default defineRule({
       onRecord(record, context) {
         if (record.kind === 'call' && EVENT_METHODS.has(record.method)) {
           const document = context.documentOf(record);
-          if (document) callsByDocument.set(document.id, [...(callsByDocument.get(document.id) ?? []), record]);
+          if (document) appendTo(callsByDocument, document.id, record);
           return;
         }
         if ((record.kind === 'event' && record.callId !== null) || record.kind === 'call-result') {

@@ -1,3 +1,4 @@
+import { appendTo } from '../../core/collections';
 import { batch, computed, signal } from '@preact/signals';
 import { createIdentityModel, EMPTY_IDENTITY, type IdentityState, type Transition } from '../../core/identity/identity-model';
 import { documentIdOf, originOf } from '../../core/identity/scope';
@@ -132,10 +133,10 @@ export function createInspectorStore(options: { transport: InspectorTransport; t
           callIdByMessage.set(record.messageId, record.callId);
           messageIdByCall.set(record.callId, record.messageId);
         }
-        if (record.callId !== null) eventsByCall.set(record.callId, [...(eventsByCall.get(record.callId) ?? []), record]);
+        if (record.callId !== null) appendTo(eventsByCall, record.callId, record);
         else if (record.messageId !== null) {
           const callId = callIdByMessage.get(record.messageId);
-          if (callId) eventsByCall.set(callId, [...(eventsByCall.get(callId) ?? []), record]);
+          if (callId) appendTo(eventsByCall, callId, record);
         }
         break;
       case 'wire':
@@ -258,7 +259,7 @@ export function createInspectorStore(options: { transport: InspectorTransport; t
   const findingsByRecord = computed(() => {
     const map = new Map<string, Finding[]>();
     for (const finding of findings.value) {
-      for (const id of finding.recordIds) map.set(id, [...(map.get(id) ?? []), finding]);
+      for (const id of finding.recordIds) appendTo(map, id, finding);
     }
     return map;
   });
