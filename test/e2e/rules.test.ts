@@ -44,6 +44,7 @@ async function settledFindings(wk: string, until: (findings: StoredFinding[]) =>
       if (!session) return undefined;
       const pendingWire = records.some((r) => r.sessionId === session.id && r.kind === 'wire' && r.state === 'pending');
       const ours = findings.filter((f) => f.sessionId === session.id);
+      // LENS_DEBUG=1 npm run test:e2e lists the session's records when a wait times out.
       if (process.env.LENS_DEBUG) last = `${records.filter((r) => r.sessionId === session.id).map((r) => `${r.kind}:${'frameUrl' in r ? new URL(r.frameUrl).pathname : 'url' in r ? r.url : ''}${r.kind === 'lifecycle' ? `:${r.event}` : ''}`).join(' ')} | `;
       else last = '';
       last += `records ${session.recordCount}, evaluated ${session.evaluatedRecords ?? 'never'}, pending wire ${pendingWire}, findings [${ours.map((f) => f.rule).join(', ')}]`;
