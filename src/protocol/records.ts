@@ -122,8 +122,9 @@ export type NavigationKind =
 
 /**
  * `dispatched`: created inside the call (ties the messageId to it); `enriched`: after the
- * library's plugins; `delivered`: its destinations are done with it (analytics-next says so even
- * when the request failed: the wire record says whether it arrived); `failed`: the library gave up.
+ * library's first plugin; both carry only the event's ids. `delivered`: its destinations are done
+ * with it (analytics-next says so even when the request failed: the wire record says whether it
+ * arrived); `failed`: the library gave up. These two carry the whole event as the library finished it.
  */
 export type DeliveryPhase = 'dispatched' | 'enriched' | 'delivered' | 'failed';
 

@@ -77,12 +77,21 @@ function guardPlugins(context: HookContext, plugins: unknown[]): void {
   }
 }
 
-function eventOf(ctx: unknown): { messageId: string | null; type: string | null; event: Cloned } {
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/**
+ * The event of a context. `full` clones it whole (for the event as analytics.js
+ * finished it); otherwise only its ids are read, which is all the earlier phases need
+ * and keeps the page from paying for a deep clone of every event more than once.
+ */
+function eventOf(ctx: unknown, full: boolean): { messageId: string | null; type: string | null; event: Cloned } {
   const event = (ctx as { event?: Record<string, unknown> } | null)?.event;
+  const messageId = text(event?.messageId);
+  const type = text(event?.type);
   return {
-    messageId: typeof event?.messageId === 'string' ? event.messageId : null,
-    type: typeof event?.type === 'string' ? event.type : null,
-    event: safeClone(event),
+    messageId,
+    type,
+    event: full ? safeClone(event) : { type, messageId, anonymousId: text(event?.anonymousId), userId: text(event?.userId) },
   };
 }
 
@@ -111,7 +120,8 @@ export function hookAnalyticsNext(context: HookContext, instance: object, origin
   }
 
   const emitEvent = (phase: 'dispatched' | 'enriched' | 'delivered' | 'failed', ctx: unknown, reason: unknown, callId: string | null = null): void => {
-    const { messageId, type, event } = eventOf(ctx);
+    // Delivered or failed is the event as analytics.js finished it; the earlier phases take its ids.
+    const { messageId, type, event } = eventOf(ctx, phase === 'delivered' || phase === 'failed');
     let reasonText: string | null = null;
     if (reason !== undefined && reason !== null) {
       reasonText = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
@@ -133,26 +143,8 @@ export function hookAnalyticsNext(context: HookContext, instance: object, origin
   // the page dies before the request completes.
   if (isEmitter(instance)) {
     instance.on('dispatch_start', (ctx: unknown) =>
-      context.guard(
-        'dispatch-start',
-        () => {
-          // Inside the page's call: take only the ids (cheap); the whole event is cloned
-          // later, from the queue's events, off the page's call.
-          const event = (ctx as { event?: Record<string, unknown> } | null)?.event;
-          const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-          context.recorder.emit({
-            kind: 'event',
-            phase: 'dispatched',
-            instance: context.instanceRef(instance) ?? ref,
-            messageId: text(event?.messageId),
-            type: text(event?.type),
-            event: { type: text(event?.type), messageId: text(event?.messageId), anonymousId: text(event?.anonymousId), userId: text(event?.userId) },
-            reason: null,
-            callId: context.currentCallId,
-          });
-        },
-        undefined,
-      ),
+      // Inside the page's call: only the ids are taken, and the call they belong to.
+      context.guard('dispatch-start', () => emitEvent('dispatched', ctx, null, context.currentCallId), undefined),
     );
   }
 
