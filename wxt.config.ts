@@ -1,5 +1,16 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+/** WXT's own `browser` (the native `browser`/`chrome` global), without the polyfill. */
+const nativeBrowser = require.resolve('wxt/browser');
+/**
+ * Entrypoints that run in every frame of every page keep out the webextension-polyfill
+ * (about 11 KB each): the bridge needs only `runtime.sendMessage`, which is promise-based
+ * natively in Chrome MV3 and Firefox. The background and the UI pages keep the polyfill.
+ */
+const IN_EVERY_PAGE = new Set(['bridge', 'page-hook']);
 
 // Both browsers build as MV3: the page hook must run in the page's main world
 // before any page script, which only a manifest-declared `world: "MAIN"` content
@@ -26,4 +37,15 @@ export default defineConfig({
     },
   },
   vite: () => ({ plugins: [preact()] }),
+  hooks: {
+    'vite:build:extendConfig'(entrypoints, config) {
+      if (!entrypoints.every((entrypoint) => IN_EVERY_PAGE.has(entrypoint.name))) return;
+      const alias = config.resolve?.alias;
+      if (Array.isArray(alias)) {
+        for (const entry of alias) if (entry.find === 'wxt/browser') entry.replacement = nativeBrowser;
+      } else if (alias) {
+        (alias as Record<string, string>)['wxt/browser'] = nativeBrowser;
+      }
+    },
+  },
 });

@@ -1,4 +1,5 @@
-import browser from 'webextension-polyfill';
+// Resolves to WXT's native `browser` here, not the polyfill: see IN_EVERY_PAGE in wxt.config.ts.
+import { browser } from 'wxt/browser';
 import { BRIDGE_EVENT, PAGE_EVENT } from '../protocol/messages';
 import { createBridge } from './bridge';
 

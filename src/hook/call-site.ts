@@ -4,6 +4,29 @@
  * flush time, so the page does not pay for string formatting inside its call.
  */
 
+/** Our wrapper and the page's caller are the top two or three frames; more is paid for and thrown away. */
+const CALL_SITE_FRAMES = 5;
+const NativeError = Error as ErrorConstructor & { stackTraceLimit?: number };
+
+/**
+ * An Error holding the page's call site. Capturing a stack costs in proportion to its
+ * frames (V8's default is 10), and this runs inside every analytics call, so the limit
+ * is lowered around the capture and put back at once. Firefox ignores the limit.
+ */
+export function captureCallStack(): Error {
+  const limit = NativeError.stackTraceLimit;
+  try {
+    NativeError.stackTraceLimit = CALL_SITE_FRAMES;
+  } catch {
+    return new NativeError(); // made read-only by the page: capture with its limit
+  }
+  try {
+    return new NativeError();
+  } finally {
+    NativeError.stackTraceLimit = limit;
+  }
+}
+
 const FRAME_URL = /((?:https?|file|chrome-extension|moz-extension|blob|data|about):[^\s()]+?):(\d+):(\d+)/;
 
 export function frameLocation(line: string): string | null {

@@ -1,4 +1,5 @@
 import type { CapturedMethod, TrackedMethod } from '../protocol/records';
+import { captureCallStack } from './call-site';
 import { TRACKED_METHODS } from '../protocol/records';
 import { withoutPageContext } from './forwarding';
 import type { HookContext } from './hook-context';
@@ -71,7 +72,7 @@ export function wrapMethod(context: HookContext, target: object, method: Tracked
   const originalFn = original as (...args: unknown[]) => unknown;
 
   const wrapper = function identityLensWrapper(this: unknown, ...args: unknown[]): unknown {
-    const stack = new Error();
+    const stack = captureCallStack();
     let callId: string | null = null;
     context.guard(
       'record-call',
@@ -157,7 +158,7 @@ export function wrapUserReads(context: HookContext, user: object, owner: object)
     const originalFn = original as (...args: unknown[]) => unknown;
     const wrapper = function identityLensUserRead(this: unknown, ...args: unknown[]): unknown {
       if (context.internalDepth > 0) return Reflect.apply(originalFn, this, args);
-      const stack = new Error();
+      const stack = captureCallStack();
       const before = context.guard(
         'read-before',
         () => {

@@ -1,4 +1,5 @@
 import { TRACKED_METHODS, type TrackedMethod } from '../../protocol/records';
+import { captureCallStack } from '../call-site';
 import { withoutPageContext } from '../forwarding';
 import type { HookContext } from '../hook-context';
 import { defineHidden, isOurWrapper } from '../wrap-methods';
@@ -37,7 +38,7 @@ export function hookSnippetStub(context: HookContext, stub: unknown[], global: s
   };
 
   const existing = stub.slice();
-  const stack = new Error();
+  const stack = captureCallStack();
   for (const item of existing) context.guard('snippet-existing', () => capture(item, stack), undefined);
 
   let currentPush: unknown;
@@ -49,7 +50,7 @@ export function hookSnippetStub(context: HookContext, stub: unknown[], global: s
   if (isOurWrapper(currentPush)) return;
   const pushTarget = typeof currentPush === 'function' ? (currentPush as typeof nativePush) : nativePush;
   const push = function identityLensSnippetPush(this: unknown, ...items: unknown[]): number {
-    const callStack = new Error();
+    const callStack = captureCallStack();
     for (const item of items) context.guard('snippet-push', () => capture(item, callStack), undefined);
     return Reflect.apply(pushTarget, this, items) as number;
   };
