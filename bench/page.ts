@@ -3,20 +3,10 @@
  * Chromium without it (B), alternating A B A B in one process so that machine
  * noise hits both alike.
  */
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { findChromium, waitFor, type LensBrowser } from '../test/e2e/browser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { waitFor, type LensBrowser } from '../test/e2e/browser';
 import type { FixtureServer } from '../test/fixtures/server';
 import { median, round } from './stats';
-
-export async function launchPlain(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
-  const browser = await chromium.launch({
-    executablePath: findChromium(),
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext();
-  return { context, close: () => browser.close() };
-}
 
 const loaded = (page: Page) => waitFor('analytics.js', () => page.evaluate(() => (window as unknown as { analytics?: { initialized?: boolean } }).analytics?.initialized === true));
 

@@ -8,11 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { launchWithExtension } from '../test/e2e/browser';
+import { launchPlain, launchWithExtension } from '../test/e2e/browser';
 import { startFixtureServer } from '../test/fixtures/server';
 import { findRepoRoot } from '../test/repo-root';
 import { benchExportImport, benchRuleEngine, syntheticSession } from './core';
-import { benchCallOverhead, benchPageLoad, benchThroughput, launchPlain } from './page';
+import { benchCallOverhead, benchPageLoad, benchThroughput } from './page';
 import { benchPanel } from './panel';
 
 const root = findRepoRoot();

@@ -118,6 +118,20 @@ export async function launchWithExtension(options: { headless?: boolean } = {}):
   };
 }
 
+/**
+ * The same Chromium without the extension: what a page does here is what it must do with
+ * Identity Lens too.
+ */
+export async function launchPlain(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const browser = await chromium.launch({
+    executablePath: findChromium(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext();
+  return { context, close: () => browser.close() };
+}
+
 /** Polls until `check` returns a value (not undefined/false), or fails with the last state described. */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
