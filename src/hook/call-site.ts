@@ -4,26 +4,26 @@
  * flush time, so the page does not pay for string formatting inside its call.
  */
 
+import { getOwnPropertyDescriptor, NativeError } from './intrinsics';
+
 /** Our wrapper and the page's caller are the top two or three frames; more is paid for and thrown away. */
 const CALL_SITE_FRAMES = 5;
-const NativeError = Error as ErrorConstructor & { stackTraceLimit?: number };
 
 /**
  * An Error holding the page's call site. Capturing a stack costs in proportion to its
  * frames (V8's default is 10), and this runs inside every analytics call, so the limit
- * is lowered around the capture and put back at once. Firefox ignores the limit.
+ * is lowered around the capture and put back at once. Firefox ignores the limit. Only a
+ * plain writable `Error.stackTraceLimit` is touched (the only kind V8 reads): a page that
+ * made it read-only or an accessor keeps it, and none of its code runs here.
  */
 export function captureCallStack(): Error {
-  const limit = NativeError.stackTraceLimit;
-  try {
-    NativeError.stackTraceLimit = CALL_SITE_FRAMES;
-  } catch {
-    return new NativeError(); // made read-only by the page: capture with its limit
-  }
+  const descriptor = getOwnPropertyDescriptor(NativeError, 'stackTraceLimit');
+  if (descriptor?.writable !== true) return new NativeError();
+  NativeError.stackTraceLimit = CALL_SITE_FRAMES;
   try {
     return new NativeError();
   } finally {
-    NativeError.stackTraceLimit = limit;
+    NativeError.stackTraceLimit = descriptor.value;
   }
 }
 
@@ -44,8 +44,8 @@ export function frameScript(line: string): string | null {
 export function resolveCallSite(stack: string | undefined, ownScript: string | null): string | null {
   if (typeof stack !== 'string') return null;
   const lines = stack.split('\n');
-  for (const line of lines) {
-    const location = frameLocation(line);
+  for (let i = 0; i < lines.length; i += 1) {
+    const location = frameLocation(lines[i] as string);
     if (location === null) continue;
     if (ownScript !== null && location.startsWith(`${ownScript}:`)) continue;
     return location;

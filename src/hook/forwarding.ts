@@ -6,6 +6,8 @@
  * only strips the snippet's page context), so identity comparison is exact.
  */
 
+import { append, arrayShift, arraySplice, copyList, objectIs } from './intrinsics';
+
 export interface ForwardedCall {
   readonly callId: string;
   readonly method: string;
@@ -22,8 +24,8 @@ export function isBufferedPageContext(value: unknown): boolean {
 }
 
 export function withoutPageContext(args: readonly unknown[]): unknown[] {
-  const copy = Array.from(args);
-  if (copy.length > 0 && isBufferedPageContext(copy[copy.length - 1])) copy.pop();
+  const copy = copyList(args);
+  if (copy.length > 0 && isBufferedPageContext(copy[copy.length - 1])) copy.length -= 1;
   return copy;
 }
 
@@ -43,22 +45,22 @@ export function createForwardingLedger(): ForwardingLedger {
     const left = withoutPageContext(a);
     const right = withoutPageContext(b);
     // Replays may drop trailing `undefined`s; compare up to the longer defined prefix.
-    const length = Math.max(left.length, right.length);
+    const length = left.length > right.length ? left.length : right.length;
     for (let i = 0; i < length; i += 1) {
-      if (!Object.is(left[i], right[i])) return false;
+      if (!objectIs(left[i], right[i])) return false;
     }
     return true;
   };
   return {
     remember(call) {
-      if (pending.length >= MAX_PENDING) pending.shift();
-      pending.push(call);
+      if (pending.length >= MAX_PENDING) arrayShift(pending);
+      append(pending, call);
     },
     claim(method, args) {
       for (let i = 0; i < pending.length; i += 1) {
         const call = pending[i] as ForwardedCall;
         if (call.method === method && sameArgs(call.args, args)) {
-          pending.splice(i, 1);
+          arraySplice(pending, i, 1);
           return call;
         }
       }

@@ -10,6 +10,7 @@ import type {
 } from '../protocol/records';
 import { resolveCallSite } from './call-site';
 import { createForwardingLedger, type ForwardingLedger } from './forwarding';
+import { append, isArray, weakMapGet, weakMapSet } from './intrinsics';
 import type { Recorder } from './recorder';
 import { safeClone } from './safe-clone';
 import { diffSnapshots, readIdentityStorage, type StorageSource } from './storage-reader';
@@ -79,8 +80,10 @@ function optionsIdentity(method: CapturedMethod, args: readonly unknown[]): { an
   if (from === undefined) return { anonymousId, userId };
   for (let i = args.length - 1; i >= from; i -= 1) {
     const arg = args[i];
-    if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) continue;
+    if (typeof arg !== 'object' || arg === null) continue;
     try {
+      // Inside the try: Array.isArray throws on a revoked Proxy.
+      if (isArray(arg)) continue;
       const options = arg as { anonymousId?: unknown; userId?: unknown; __t?: unknown };
       if (options.__t === 'bpc') continue;
       if ('anonymousId' in options) anonymousId = safeClone(options.anonymousId);
@@ -132,7 +135,7 @@ export function createHookContext(options: HookContextOptions): HookContext {
     currentCallId: null,
     guard,
     registerInstance(target, shape, global) {
-      if (instances.has(target)) return null;
+      if (weakMapGet(instances, target) !== undefined) return null;
       instanceCount += 1;
       const ref: InstanceRef = {
         key: `i${instanceCount}`,
@@ -140,16 +143,16 @@ export function createHookContext(options: HookContextOptions): HookContext {
         writeKey: guard('writeKey', () => options.describeWriteKey(target, shape), null),
         global,
       };
-      instances.set(target, { ref, shape });
+      weakMapSet(instances, target, { ref, shape });
       recorder.activate();
       return ref;
     },
     noteGlobal(target, global) {
-      const entry = instances.get(target);
+      const entry = weakMapGet(instances, target);
       if (entry && entry.ref.global === null) entry.ref = { ...entry.ref, global };
     },
     instanceRef(target) {
-      const entry = instances.get(target);
+      const entry = weakMapGet(instances, target);
       if (!entry || entry.ref.writeKey !== null) return entry?.ref;
       const writeKey = guard('writeKey', () => options.describeWriteKey(target, entry.shape), null);
       if (writeKey !== null) entry.ref = { ...entry.ref, writeKey };
@@ -157,7 +160,8 @@ export function createHookContext(options: HookContextOptions): HookContext {
     },
     recordCall(input) {
       const { anonymousId, userId } = optionsIdentity(input.method, input.args);
-      const args = input.args.map((arg) => safeClone(arg));
+      const args: Cloned[] = [];
+      for (let i = 0; i < input.args.length; i += 1) append(args, safeClone(input.args[i]));
       const draft: Omit<CallRecord, 'id' | 'seq' | 'at'> = {
         kind: 'call',
         method: input.method,

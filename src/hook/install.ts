@@ -6,6 +6,7 @@ import { classicWriteKey, hookClassic, isClassic } from './adapters/classic';
 import { hookSnippetStub, isSnippetStub, snippetWriteKey } from './adapters/snippet';
 import { frameScript } from './call-site';
 import { createHookContext, type HookContext } from './hook-context';
+import { append, arrayShift, defineProperty, getOwnPropertyDescriptor, getterOf, jsonParse, jsonText, listHas, reflectApply, uncurry } from './intrinsics';
 import { createRecorder, type PageTransport } from './recorder';
 import { browserStorageSource } from './storage-reader';
 
@@ -42,14 +43,14 @@ function hookValue(context: HookContext, value: unknown, global: string | null):
  */
 function trapGlobal(context: HookContext, win: Window, key: string): void {
   const target = win as unknown as Record<string, unknown>;
-  const descriptor = Object.getOwnPropertyDescriptor(win, key);
+  const descriptor = getOwnPropertyDescriptor(win, key);
   if (descriptor && (!descriptor.configurable || descriptor.get || descriptor.set)) {
     // Someone else owns this property already: hook its current value, leave it in place.
     context.guard('trap-existing', () => hookValue(context, target[key], key), undefined);
     return;
   }
   let current: unknown = descriptor?.value;
-  Object.defineProperty(win, key, {
+  defineProperty(win, key, {
     configurable: true,
     enumerable: true,
     get: () => current,
@@ -82,10 +83,10 @@ function installInspectorHost(context: HookContext, win: Window): void {
       },
       undefined,
     );
-    return typeof chained === 'function' ? Reflect.apply(chained as (...a: unknown[]) => unknown, this, args) : undefined;
+    return typeof chained === 'function' ? reflectApply(chained as (...a: unknown[]) => unknown, this, args) : undefined;
   };
   try {
-    Object.defineProperty(host, 'attach', {
+    defineProperty(host, 'attach', {
       configurable: true,
       enumerable: true,
       get: () => attach,
@@ -102,15 +103,16 @@ function installInspectorHost(context: HookContext, win: Window): void {
 
 /** Scripts may name a custom global with `data-global-segment-analytics-key`; the parser shows them to us before they run. */
 function watchCustomGlobals(context: HookContext, win: Window, doc: Document): void {
-  const trapped = new Set<string>([DEFAULT_GLOBAL]);
+  const trapped: string[] = [DEFAULT_GLOBAL];
   const consider = (element: Element): void => {
     const key = element.getAttribute(CUSTOM_GLOBAL_ATTRIBUTE);
-    if (!key || trapped.has(key)) return;
-    trapped.add(key);
+    if (!key || listHas(trapped, key)) return;
+    append(trapped, key);
     trapGlobal(context, win, key);
   };
   const scan = (): void => {
-    for (const element of Array.from(doc.querySelectorAll(`script[${CUSTOM_GLOBAL_ATTRIBUTE}]`))) consider(element);
+    const scripts = doc.querySelectorAll(`script[${CUSTOM_GLOBAL_ATTRIBUTE}]`);
+    for (let i = 0; i < scripts.length; i += 1) consider(scripts[i] as Element);
   };
   const MutationObserverCtor = (win as unknown as { MutationObserver?: typeof MutationObserver }).MutationObserver;
   if (MutationObserverCtor) {
@@ -118,8 +120,10 @@ function watchCustomGlobals(context: HookContext, win: Window, doc: Document): v
       context.guard(
         'custom-global',
         () => {
-          for (const mutation of mutations) {
-            for (const node of Array.from(mutation.addedNodes)) {
+          for (let m = 0; m < mutations.length; m += 1) {
+            const added = (mutations[m] as MutationRecord).addedNodes;
+            for (let n = 0; n < added.length; n += 1) {
+              const node = added[n] as Node;
               if (node.nodeType === 1 && (node as Element).tagName === 'SCRIPT') consider(node as Element);
             }
           }
@@ -157,26 +161,26 @@ export function createWindowTransport(win: Window): PageTransport {
   const dispatchEvent = win.dispatchEvent.bind(win);
   const addEventListener = win.addEventListener.bind(win);
   const CustomEventCtor = (win as unknown as typeof globalThis).CustomEvent;
-  const stringify = JSON.stringify;
-  const parse = JSON.parse;
+  const detailOf = getterOf<CustomEvent>(CustomEventCtor.prototype, 'detail');
   const queueMicrotaskFn = win.queueMicrotask.bind(win);
   const performanceNow = win.performance.now.bind(win.performance);
   const timeOrigin = win.performance.timeOrigin;
   // A private channel for "later": unlike setTimeout, it is not throttled in background
   // tabs, and the page cannot reach it.
   const channel = new (win as unknown as typeof globalThis).MessageChannel();
+  const wake = uncurry(channel.port2.postMessage);
   const laterQueue: Array<() => void> = [];
-  channel.port1.onmessage = () => laterQueue.shift()?.();
+  channel.port1.onmessage = () => arrayShift(laterQueue)?.();
   return {
     post: (message: PageToBridge) => {
-      dispatchEvent(new CustomEventCtor(PAGE_EVENT, { detail: stringify(message) }));
+      dispatchEvent(new CustomEventCtor(PAGE_EVENT, { detail: jsonText(message) }));
     },
     onBridgeReady(callback) {
       addEventListener(BRIDGE_EVENT, (event: Event) => {
-        const detail = (event as CustomEvent<unknown>).detail;
-        if (typeof detail !== 'string') return;
         try {
-          const data = parse(detail) as Record<string, unknown> | null;
+          const detail = detailOf ? detailOf(event as CustomEvent) : (event as CustomEvent).detail;
+          if (typeof detail !== 'string') return;
+          const data = jsonParse(detail) as Record<string, unknown> | null;
           if (typeof data === 'object' && data !== null && data[WINDOW_TAG] === PROTOCOL_VERSION && data.type === 'bridge-ready') callback();
         } catch {
           // Not ours: a page may dispatch anything under any name.
@@ -185,8 +189,8 @@ export function createWindowTransport(win: Window): PageTransport {
     },
     defer: queueMicrotaskFn,
     later: (callback) => {
-      laterQueue.push(callback);
-      channel.port2.postMessage(null);
+      append(laterQueue, callback);
+      wake(channel.port2, null);
     },
     now: () => timeOrigin + performanceNow(),
     randomId: () => randomHex(win),
@@ -266,9 +270,15 @@ export function installHook(win: Window = window): HookContext | null {
       recorder.flush();
     }
   });
-  listen('storage', (event: StorageEvent) => {
-    if (event.key === null || event.key.startsWith('ajs_')) context.watchStorage('storage-event');
-  });
+  listen('storage', (event: StorageEvent) =>
+    context.guard(
+      'storage-event',
+      () => {
+        if (event.key === null || event.key.startsWith('ajs_')) context.watchStorage('storage-event');
+      },
+      undefined,
+    ),
+  );
   transport.post({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'hello' });
   return context;
 }

@@ -1,5 +1,6 @@
 import { PROTOCOL_VERSION, WINDOW_TAG, type PageToBridge } from '../protocol/messages';
 import type { HookErrorRecord, PageRecord } from '../protocol/records';
+import { append, arrayShift, arraySlice, NativeError } from './intrinsics';
 
 /** What the recorder needs from the window; injected so tests can drive it without a browser. */
 export interface PageTransport {
@@ -52,7 +53,8 @@ export function createRecorder(transport: PageTransport): Recorder {
   let flushScheduled = false;
   let queue: Array<{ record: PageRecord; finalise?: (record: PageRecord) => PageRecord }> = [];
   let overflowed = 0;
-  const errors = new Map<string, { count: number; message: string }>();
+  // A handful of sites at most: a list, so that no page-replaceable Map method is involved.
+  let errors: Array<{ where: string; count: number; message: string }> = [];
 
   /**
    * Sends what is queued: one slice of RECORDS_PER_POST now and the rest in later
@@ -62,30 +64,31 @@ export function createRecorder(transport: PageTransport): Recorder {
   const flush = (now = false): void => {
     flushScheduled = false;
     if (!bridgeReady || !active) return;
-    if (errors.size > 0) {
-      for (const [where, { count, message }] of errors) {
-        const record: HookErrorRecord = {
-          id: `${pageLoadId}:${(seq += 1)}`,
-          seq,
-          at: transport.now(),
-          kind: 'hook-error',
-          where,
-          message,
-          count,
-        };
-        queue.push({ record });
-      }
-      errors.clear();
+    const counted = errors;
+    errors = [];
+    for (let i = 0; i < counted.length; i += 1) {
+      const { where, count, message } = counted[i] as (typeof counted)[number];
+      const record: HookErrorRecord = {
+        id: `${pageLoadId}:${(seq += 1)}`,
+        seq,
+        at: transport.now(),
+        kind: 'hook-error',
+        where,
+        message,
+        count,
+      };
+      append(queue, { record });
     }
     while (queue.length > 0) {
-      const slice = queue.length <= RECORDS_PER_POST ? queue : queue.slice(0, RECORDS_PER_POST);
-      queue = queue.length <= RECORDS_PER_POST ? [] : queue.slice(RECORDS_PER_POST);
+      const slice = queue.length <= RECORDS_PER_POST ? queue : arraySlice(queue, 0, RECORDS_PER_POST);
+      queue = queue.length <= RECORDS_PER_POST ? [] : arraySlice(queue, RECORDS_PER_POST);
       const records: PageRecord[] = [];
-      for (const item of slice) {
+      for (let i = 0; i < slice.length; i += 1) {
+        const item = slice[i] as (typeof slice)[number];
         try {
-          records.push(item.finalise ? item.finalise(item.record) : item.record);
+          append(records, item.finalise ? item.finalise(item.record) : item.record);
         } catch (error) {
-          records.push(item.record);
+          append(records, item.record);
           countError('finalise', error);
         }
       }
@@ -108,16 +111,22 @@ export function createRecorder(transport: PageTransport): Recorder {
     transport.defer(flush);
   };
 
+  /** Never throws: it is what every guard calls with the exception it caught. */
   const countError = (where: string, error: unknown): void => {
     let message = 'unknown';
     try {
-      message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      message = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500);
     } catch {
       // An exception whose toString throws is still counted.
     }
-    const entry = errors.get(where);
-    if (entry) entry.count += 1;
-    else errors.set(where, { count: 1, message: message.slice(0, 500) });
+    for (let i = 0; i < errors.length; i += 1) {
+      const entry = errors[i] as (typeof errors)[number];
+      if (entry.where === where) {
+        entry.count += 1;
+        return;
+      }
+    }
+    append(errors, { where, count: 1, message });
     schedule();
   };
 
@@ -133,11 +142,11 @@ export function createRecorder(transport: PageTransport): Recorder {
       const id = `${pageLoadId}:${seq}`;
       const record = { ...draft, id, seq, at: draft.at ?? transport.now() } as PageRecord;
       if (queue.length >= MAX_UNSENT_RECORDS) {
-        queue.shift();
+        arrayShift(queue);
         overflowed += 1;
-        if (overflowed === 1 || overflowed % 1000 === 0) countError('overflow', new Error(`${overflowed} records dropped before the bridge was ready`));
+        if (overflowed === 1 || overflowed % 1000 === 0) countError('overflow', new NativeError(`${overflowed} records dropped before the bridge was ready`));
       }
-      queue.push(finalise ? { record, finalise } : { record });
+      append(queue, finalise ? { record, finalise } : { record });
       schedule();
       return id;
     },

@@ -1,4 +1,5 @@
 import type { Cloned, CloneMarkerKind } from '../protocol/records';
+import { append, defineProperty, getPrototypeOf, isArray, listHas, numberIsFinite, objectKeys, objectToString } from './intrinsics';
 
 /**
  * Copies a page value into JSON-safe data without ever throwing and without
@@ -21,17 +22,12 @@ export const DEFAULT_CLONE_LIMITS: CloneLimits = {
   maxNodes: 5_000,
 };
 
+const ObjectPrototype = Object.prototype;
+
 const marker = (kind: CloneMarkerKind, extra: Record<string, Cloned> = {}): Cloned => ({
   $il: kind,
   ...extra,
 });
-
-// Captured once: a page may replace these globals after the hook installs.
-const { toString: objectToString } = Object.prototype;
-const getPrototypeOf = Object.getPrototypeOf;
-const ownKeys = Object.keys;
-const isArray = Array.isArray;
-const callToString = (v: object): string => objectToString.call(v);
 
 function describeDomNode(value: object): string | null {
   const NodeCtor = (globalThis as { Node?: typeof Node }).Node;
@@ -56,7 +52,9 @@ function errorMessage(error: unknown): string {
 
 export function safeClone(value: unknown, limits: CloneLimits = DEFAULT_CLONE_LIMITS): Cloned {
   let nodes = 0;
-  const seen = new Set<object>();
+  // The objects on the path from the root: a cycle leads back to one of them. At most
+  // maxDepth long, so a scan is as quick as a Set and needs none of the page's Set methods.
+  const ancestors: object[] = [];
 
   const cloneString = (s: string): Cloned =>
     s.length > limits.maxStringLength
@@ -70,7 +68,7 @@ export function safeClone(value: unknown, limits: CloneLimits = DEFAULT_CLONE_LI
       case 'string':
         return cloneString(v);
       case 'number':
-        return Number.isFinite(v) ? v : marker('non-finite', { value: String(v) });
+        return numberIsFinite(v) ? v : marker('non-finite', { value: `${v}` });
       case 'boolean':
         return v;
       case 'undefined':
@@ -84,27 +82,27 @@ export function safeClone(value: unknown, limits: CloneLimits = DEFAULT_CLONE_LI
     }
     if (v === null) return null;
     const obj = v as object;
-    if (seen.has(obj)) return marker('circular');
+    if (listHas(ancestors, obj)) return marker('circular');
     if (depth >= limits.maxDepth) return marker('depth');
     const dom = describeDomNode(obj);
     if (dom !== null) return marker('dom', { node: dom });
     if (obj instanceof Date) {
       const time = obj.getTime();
-      return Number.isFinite(time) ? obj.toISOString() : marker('non-finite', { value: 'Invalid Date' });
+      return numberIsFinite(time) ? obj.toISOString() : marker('non-finite', { value: 'Invalid Date' });
     }
-    seen.add(obj);
+    append(ancestors, obj);
     try {
       if (isArray(obj)) {
         const out: Cloned[] = [];
-        const length = Math.min(obj.length, limits.maxKeys);
-        for (let i = 0; i < length; i += 1) out.push(readProperty(obj, i, depth));
-        if (obj.length > length) out.push(marker('truncated', { length: obj.length }));
+        const length = obj.length < limits.maxKeys ? obj.length : limits.maxKeys;
+        for (let i = 0; i < length; i += 1) append(out, readProperty(obj, i, depth));
+        if (obj.length > length) append(out, marker('truncated', { length: obj.length }));
         return out;
       }
       if (obj instanceof Error) {
         return { name: obj.name, message: cloneString(String(obj.message)) };
       }
-      const tag = callToString(obj);
+      const tag = objectToString(obj);
       if (tag !== '[object Object]' && getPrototypeOf(obj) !== null && !isPlainLike(obj)) {
         // Maps, Sets, typed arrays, class instances from other realms: their own
         // enumerable keys say little, so keep a readable tag and the keys there are.
@@ -118,7 +116,7 @@ export function safeClone(value: unknown, limits: CloneLimits = DEFAULT_CLONE_LI
     } catch (error) {
       return marker('thrown', { message: errorMessage(error) });
     } finally {
-      seen.delete(obj);
+      ancestors.length -= 1;
     }
   };
 
@@ -133,12 +131,12 @@ export function safeClone(value: unknown, limits: CloneLimits = DEFAULT_CLONE_LI
   };
 
   const copyKeys = (obj: object, out: Record<string, Cloned>, depth: number): void => {
-    const keys = ownKeys(obj);
-    const length = Math.min(keys.length, limits.maxKeys);
+    const keys = objectKeys(obj);
+    const length = keys.length < limits.maxKeys ? keys.length : limits.maxKeys;
     for (let i = 0; i < length; i += 1) {
       const key = keys[i] as string;
       // `__proto__` as an own data key must stay data, never become a prototype.
-      Object.defineProperty(out, key, {
+      defineProperty(out, key, {
         value: readProperty(obj, key, depth),
         enumerable: true,
         writable: true,
@@ -158,7 +156,7 @@ export function safeClone(value: unknown, limits: CloneLimits = DEFAULT_CLONE_LI
 
 function isPlainLike(obj: object): boolean {
   const proto = getPrototypeOf(obj) as object | null;
-  return proto === null || proto === Object.prototype || getPrototypeOf(proto) === null;
+  return proto === null || proto === ObjectPrototype || getPrototypeOf(proto) === null;
 }
 
 function safeName(fn: unknown): string {

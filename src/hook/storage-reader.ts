@@ -1,4 +1,5 @@
 import { IDENTITY_KEYS, type IdentityKey, type StorageArea, type StorageSnapshot } from '../protocol/records';
+import { append, decodeUriComponent, getterOf, listHas, uncurry } from './intrinsics';
 
 /**
  * Reads identity storage passively: document.cookie and localStorage only. Never
@@ -12,31 +13,28 @@ export interface StorageSource {
 
 export function browserStorageSource(doc: Document, win: Window): StorageSource {
   // Captured at install; a page that replaces them later does not blind us.
-  const cookieGetter = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie')?.get;
-  const getItem = Storage.prototype.getItem;
+  const readCookie = getterOf<Document>(Document.prototype, 'cookie');
+  const getItem = uncurry(Storage.prototype.getItem);
   return {
-    readCookies: () => (cookieGetter ? String(cookieGetter.call(doc)) : ''),
-    readLocal: (key) => {
-      // Sandboxed frames and blocked storage throw on access.
-      const storage = win.localStorage;
-      return getItem.call(storage, key);
-    },
+    readCookies: () => (readCookie ? `${readCookie(doc) as string}` : ''),
+    // Sandboxed frames and blocked storage throw on access.
+    readLocal: (key) => getItem(win.localStorage, key),
   };
 }
 
-const IDENTITY_KEY_SET: ReadonlySet<string> = new Set(IDENTITY_KEYS);
-
 export function parseIdentityCookies(cookieHeader: string): Partial<Record<IdentityKey, string | null>> {
   const out: Partial<Record<IdentityKey, string | null>> = {};
-  for (const part of cookieHeader.split(';')) {
+  const parts = cookieHeader.split(';');
+  for (let i = 0; i < parts.length; i += 1) {
+    const part = parts[i] as string;
     const eq = part.indexOf('=');
     if (eq < 0) continue;
     const name = part.slice(0, eq).trim();
-    if (!IDENTITY_KEY_SET.has(name)) continue;
+    if (!listHas(IDENTITY_KEYS, name)) continue;
     const raw = part.slice(eq + 1).trim();
     let value = raw;
     try {
-      value = decodeURIComponent(raw);
+      value = decodeUriComponent(raw);
     } catch {
       // js-cookie percent-encodes; a malformed sequence is kept raw rather than dropped.
     }
@@ -54,7 +52,8 @@ export function readIdentityStorage(source: StorageSource): StorageSnapshot {
   }
   const local: Partial<Record<IdentityKey, string | null>> = {};
   try {
-    for (const key of IDENTITY_KEYS) {
+    for (let i = 0; i < IDENTITY_KEYS.length; i += 1) {
+      const key = IDENTITY_KEYS[i] as IdentityKey;
       const value = source.readLocal(key);
       if (value !== null) local[key] = value;
     }
@@ -69,11 +68,14 @@ export function diffSnapshots(
   next: StorageSnapshot,
 ): Array<{ area: StorageArea; key: IdentityKey }> {
   const changed: Array<{ area: StorageArea; key: IdentityKey }> = [];
-  for (const area of ['cookie', 'localStorage'] as const) {
-    for (const key of IDENTITY_KEYS) {
+  const areas: readonly StorageArea[] = ['cookie', 'localStorage'];
+  for (let a = 0; a < areas.length; a += 1) {
+    const area = areas[a] as StorageArea;
+    for (let k = 0; k < IDENTITY_KEYS.length; k += 1) {
+      const key = IDENTITY_KEYS[k] as IdentityKey;
       const before = previous?.[area][key] ?? null;
       const after = next[area][key] ?? null;
-      if (before !== after) changed.push({ area, key });
+      if (before !== after) append(changed, { area, key });
     }
   }
   return changed;

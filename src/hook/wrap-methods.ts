@@ -3,22 +3,14 @@ import { captureCallStack } from './call-site';
 import { TRACKED_METHODS } from '../protocol/records';
 import { withoutPageContext } from './forwarding';
 import type { HookContext } from './hook-context';
+import { defineProperty, reflectApply, weakSetAdd, weakSetHas } from './intrinsics';
 
 /** Our wrapper functions, so we never wrap a wrapper (instances are re-assigned, hooks re-run). */
 const ourWrappers = new WeakSet<Function>();
-export const isOurWrapper = (fn: unknown): boolean => typeof fn === 'function' && ourWrappers.has(fn);
-
-/** Where a wrapper finds the messageId of the event a call produced, per library shape. */
-export type MessageIdOf = (result: unknown) => string | null;
-
-export const messageIdOfContext: MessageIdOf = (result) => {
-  const event = (result as { event?: { messageId?: unknown } } | null)?.event;
-  return typeof event?.messageId === 'string' ? event.messageId : null;
+export const isOurWrapper = (fn: unknown): boolean => typeof fn === 'function' && weakSetHas(ourWrappers, fn);
+const markOurs = (fn: Function): void => {
+  weakSetAdd(ourWrappers, fn);
 };
-
-/** AnalyticsBrowser resolves to `[Context]`-like tuples for some methods and to a Context for others. */
-export const messageIdOfBufferedResult: MessageIdOf = (result) =>
-  messageIdOfContext(Array.isArray(result) ? result[1] ?? result[0] : result);
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   try {
@@ -39,7 +31,7 @@ function isRead(method: TrackedMethod, args: readonly unknown[]): boolean {
 
 export function defineHidden(target: object, key: string, value: unknown): boolean {
   try {
-    Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
+    defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
     return true;
   } catch {
     // Frozen or non-configurable: the page keeps its own method, uncaptured but intact.
@@ -47,13 +39,7 @@ export function defineHidden(target: object, key: string, value: unknown): boole
   }
 }
 
-/**
- * Wraps `method` on `target` with a function that records the call, calls the
- * original with the same `this` and arguments, and returns its result untouched.
- * Exceptions the original throws reach the page unchanged; ours never do.
- */
 export interface WrapOptions {
-  readonly messageIdOf: MessageIdOf;
   /**
    * The target only forwards to a loaded instance we also wrap (`AnalyticsBrowser`):
    * its call is recorded here and claimed there, and the instance reports the result.
@@ -61,6 +47,11 @@ export interface WrapOptions {
   readonly forwards?: boolean;
 }
 
+/**
+ * Wraps `method` on `target` with a function that records the call, calls the
+ * original with the same `this` and arguments, and returns its result untouched.
+ * Exceptions the original throws reach the page unchanged; ours never do.
+ */
 export function wrapMethod(context: HookContext, target: object, method: TrackedMethod, options: WrapOptions): void {
   let original: unknown;
   try {
@@ -100,7 +91,7 @@ export function wrapMethod(context: HookContext, target: object, method: Tracked
     context.internalDepth += 1;
     let result: unknown;
     try {
-      result = Reflect.apply(originalFn, this, args);
+      result = reflectApply(originalFn, this, args);
     } catch (error) {
       context.internalDepth -= 1;
       context.currentCallId = previousCall;
@@ -109,36 +100,22 @@ export function wrapMethod(context: HookContext, target: object, method: Tracked
     }
     context.internalDepth -= 1;
     context.currentCallId = previousCall;
-    if (callId !== null) observeResult(context, callId, result, options.messageIdOf);
+    // A promise is left alone: any handler we attached would mark it handled, and a page
+    // whose analytics call rejects would no longer see its unhandledrejection. What became
+    // of the event, analytics-next reports through its emitters (adapters/analytics-next.ts).
+    if (callId !== null && !isThenable(result)) {
+      const id = callId;
+      context.guard('record-result', () => context.recordResult(id, 'returned', null, null), undefined);
+    }
     context.watchStorage('after-call');
     return result;
   };
-  ourWrappers.add(wrapper);
+  markOurs(wrapper);
   defineHidden(target, method, wrapper);
 }
 
-function observeResult(context: HookContext, callId: string, result: unknown, messageIdOf: MessageIdOf): void {
-  context.guard(
-    'observe-result',
-    () => {
-      if (!isThenable(result)) {
-        context.recordResult(callId, 'returned', null, null);
-        return;
-      }
-      // Observing settles nothing and returns nothing to the page: the page still holds
-      // the very promise the library returned. The rejection handler does mark that
-      // promise as handled, which is the one visible difference (no unhandledrejection).
-      result.then(
-        (value) => context.guard('result', () => context.recordResult(callId, 'resolved', messageIdOf(value), null), undefined),
-        (error: unknown) => context.guard('result', () => context.recordResult(callId, 'rejected', null, error), undefined),
-      );
-    },
-    undefined,
-  );
-}
-
 export function wrapTrackedMethods(context: HookContext, target: object, options: WrapOptions): void {
-  for (const method of TRACKED_METHODS) wrapMethod(context, target, method, options);
+  for (let i = 0; i < TRACKED_METHODS.length; i += 1) wrapMethod(context, target, TRACKED_METHODS[i] as TrackedMethod, options);
 }
 
 /** The user object's readers: `user().anonymousId()` creates an ID when none exists, which is worth seeing. */
@@ -147,7 +124,11 @@ export function wrapUserReads(context: HookContext, user: object, owner: object)
     ['anonymousId', 'user.anonymousId', 'ajs_anonymous_id'],
     ['id', 'user.id', 'ajs_user_id'],
   ];
-  for (const [property, method, key] of reads) {
+  for (let i = 0; i < reads.length; i += 1) {
+    const read = reads[i] as (typeof reads)[number];
+    const property = read[0];
+    const method = read[1];
+    const key = read[2];
     let original: unknown;
     try {
       original = (user as Record<string, unknown>)[property];
@@ -157,7 +138,7 @@ export function wrapUserReads(context: HookContext, user: object, owner: object)
     if (typeof original !== 'function' || isOurWrapper(original)) continue;
     const originalFn = original as (...args: unknown[]) => unknown;
     const wrapper = function identityLensUserRead(this: unknown, ...args: unknown[]): unknown {
-      if (context.internalDepth > 0) return Reflect.apply(originalFn, this, args);
+      if (context.internalDepth > 0) return reflectApply(originalFn, this, args);
       const stack = captureCallStack();
       const before = context.guard(
         'read-before',
@@ -170,7 +151,7 @@ export function wrapUserReads(context: HookContext, user: object, owner: object)
       context.internalDepth += 1;
       let result: unknown;
       try {
-        result = Reflect.apply(originalFn, this, args);
+        result = reflectApply(originalFn, this, args);
       } finally {
         context.internalDepth -= 1;
       }
@@ -187,7 +168,7 @@ export function wrapUserReads(context: HookContext, user: object, owner: object)
       context.watchStorage('after-call');
       return result;
     };
-    ourWrappers.add(wrapper);
+    markOurs(wrapper);
     defineHidden(user, property, wrapper);
   }
 }
@@ -203,12 +184,12 @@ export function wrapUserAccessor(context: HookContext, target: object): void {
   if (typeof original !== 'function' || isOurWrapper(original)) return;
   const originalFn = original as (...args: unknown[]) => unknown;
   const wrapper = function identityLensUser(this: unknown, ...args: unknown[]): unknown {
-    const user = Reflect.apply(originalFn, this, args);
+    const user = reflectApply(originalFn, this, args);
     if (typeof user === 'object' && user !== null && !isThenable(user)) {
       context.guard('wrap-user', () => wrapUserReads(context, user, target), undefined);
     }
     return user;
   };
-  ourWrappers.add(wrapper);
+  markOurs(wrapper);
   defineHidden(target, 'user', wrapper);
 }

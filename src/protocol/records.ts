@@ -169,7 +169,12 @@ export interface CallRecord extends RecordBase {
   readonly storedBefore?: string | null;
 }
 
-/** The outcome of a call, and the messageId that ties it to the finalised event and the wire. */
+/**
+ * The outcome of a call that returned or threw. A promise the library returns is not observed
+ * (a handler would hide its rejection from the page); `resolved` and `rejected` come only from
+ * sessions captured before that, and analytics-next's calls meet their messageId through the
+ * `dispatched` event.
+ */
 export interface CallResultRecord extends RecordBase {
   readonly kind: 'call-result';
   readonly callId: string;

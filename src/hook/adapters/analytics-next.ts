@@ -1,7 +1,8 @@
 import type { Cloned } from '../../protocol/records';
 import type { HookContext } from '../hook-context';
 import { safeClone } from '../safe-clone';
-import { defineHidden, isOurWrapper, messageIdOfContext, wrapTrackedMethods, wrapUserAccessor } from '../wrap-methods';
+import { reflectApply, weakSetAdd, weakSetHas } from '../intrinsics';
+import { defineHidden, isOurWrapper, wrapTrackedMethods, wrapUserAccessor } from '../wrap-methods';
 
 type Listener = (...args: unknown[]) => void;
 interface Emitter {
@@ -52,6 +53,9 @@ export function analyticsNextApiHost(instance: object): string | null {
   return fromOptions ?? readString(() => next.settings?.cdnSettings?.integrations?.['Segment.io']?.apiHost) ?? 'api.segment.io/v1';
 }
 
+/** Contexts already reported as enriched; made now, while `WeakSet` is still the browser's own. */
+const enrichedContexts = new WeakSet<object>();
+
 const PLUGIN_HANDLERS = ['load', 'track', 'identify', 'page', 'group', 'alias', 'screen'] as const;
 
 /**
@@ -59,16 +63,18 @@ const PLUGIN_HANDLERS = ['load', 'track', 'identify', 'page', 'group', 'alias', 
  * `analytics.user()` for every event it sends, and those reads are not the page's.
  */
 function guardPlugins(context: HookContext, plugins: unknown[]): void {
-  for (const plugin of plugins) {
+  for (let p = 0; p < plugins.length; p += 1) {
+    const plugin = plugins[p];
     if (typeof plugin !== 'object' || plugin === null) continue;
-    for (const handler of PLUGIN_HANDLERS) {
+    for (let h = 0; h < PLUGIN_HANDLERS.length; h += 1) {
+      const handler = PLUGIN_HANDLERS[h] as (typeof PLUGIN_HANDLERS)[number];
       const original = (plugin as Record<string, unknown>)[handler];
       if (typeof original !== 'function' || isOurWrapper(original)) continue;
       const originalFn = original as (...args: unknown[]) => unknown;
       defineHidden(plugin, handler, function identityLensPluginGuard(this: unknown, ...args: unknown[]): unknown {
         context.internalDepth += 1;
         try {
-          return Reflect.apply(originalFn, this, args);
+          return reflectApply(originalFn, this, args);
         } finally {
           context.internalDepth -= 1;
         }
@@ -107,7 +113,7 @@ export function hookAnalyticsNext(context: HookContext, instance: object, origin
     frameUrl: context.frameUrl(),
   });
 
-  wrapTrackedMethods(context, instance, { messageIdOf: messageIdOfContext });
+  wrapTrackedMethods(context, instance, {});
   wrapUserAccessor(context, instance);
 
   const register = (instance as NextShape).register;
@@ -115,7 +121,7 @@ export function hookAnalyticsNext(context: HookContext, instance: object, origin
     const registerFn = register as (...args: unknown[]) => unknown;
     defineHidden(instance, 'register', function identityLensRegister(this: unknown, ...plugins: unknown[]): unknown {
       context.guard('guard-plugins', () => guardPlugins(context, plugins), undefined);
-      return Reflect.apply(registerFn, this, plugins);
+      return reflectApply(registerFn, this, plugins);
     });
   }
 
@@ -150,15 +156,14 @@ export function hookAnalyticsNext(context: HookContext, instance: object, origin
 
   const queue = (instance as { queue?: unknown }).queue;
   if (!isEmitter(queue)) return;
-  const seenEnriched = new WeakSet<object>();
 
   queue.on('message_enriched', (ctx: unknown) =>
     context.guard(
       'message-enriched',
       () => {
         // Emitted once per before/enrichment plugin; the first is enough to tie the messageId early.
-        if (typeof ctx !== 'object' || ctx === null || seenEnriched.has(ctx)) return;
-        seenEnriched.add(ctx);
+        if (typeof ctx !== 'object' || ctx === null || weakSetHas(enrichedContexts, ctx)) return;
+        weakSetAdd(enrichedContexts, ctx);
         emitEvent('enriched', ctx, null);
       },
       undefined,

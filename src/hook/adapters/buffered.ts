@@ -1,5 +1,5 @@
 import type { HookContext } from '../hook-context';
-import { messageIdOfBufferedResult, wrapTrackedMethods } from '../wrap-methods';
+import { wrapTrackedMethods } from '../wrap-methods';
 
 /** `AnalyticsBrowser` / `AnalyticsBuffered`: thenable, with methods that return promises. */
 export function isBuffered(value: unknown): value is object {
@@ -29,5 +29,5 @@ export function bufferedWriteKey(buffered: object): string | null {
  */
 export function hookBuffered(context: HookContext, buffered: object, global: string | null): void {
   if (context.registerInstance(buffered, 'buffered', global) === null) return;
-  wrapTrackedMethods(context, buffered, { messageIdOf: messageIdOfBufferedResult, forwards: true });
+  wrapTrackedMethods(context, buffered, { forwards: true });
 }

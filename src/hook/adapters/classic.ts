@@ -1,4 +1,5 @@
 import type { HookContext } from '../hook-context';
+import { reflectApply } from '../intrinsics';
 import { safeClone } from '../safe-clone';
 import { wrapTrackedMethods, wrapUserAccessor } from '../wrap-methods';
 
@@ -50,7 +51,7 @@ export function hookClassic(context: HookContext, instance: object, global: stri
     apiHost: typeof apiHost === 'string' ? apiHost : 'api.segment.io/v1',
     frameUrl: context.frameUrl(),
   });
-  wrapTrackedMethods(context, instance, { messageIdOf: () => null });
+  wrapTrackedMethods(context, instance, {});
   wrapUserAccessor(context, instance);
   // Classic emits `invoke` synchronously inside the call with the finished message:
   // the one place its messageId can be tied to the call that made it.
@@ -58,28 +59,30 @@ export function hookClassic(context: HookContext, instance: object, global: stri
   context.guard(
     'classic-on',
     () =>
-      on.call(instance, 'invoke', (facade: unknown) =>
-        context.guard(
-          'classic-invoke',
-          () => {
-            const message = (facade as { obj?: Record<string, unknown> } | null)?.obj;
-            const messageId = typeof message?.messageId === 'string' ? message.messageId : null;
-            const type = typeof message?.type === 'string' ? message.type : null;
-            context.recorder.emit({
-              kind: 'event',
-              phase: 'enriched',
-              instance: context.instanceRef(instance) ?? ref,
-              messageId,
-              type,
-              event: safeClone(message),
-              reason: null,
-              callId: context.currentCallId,
-            });
-            context.watchStorage('event');
-          },
-          undefined,
-        ),
-      ),
+      reflectApply(on, instance, [
+        'invoke',
+        (facade: unknown) =>
+          context.guard(
+            'classic-invoke',
+            () => {
+              const message = (facade as { obj?: Record<string, unknown> } | null)?.obj;
+              const messageId = typeof message?.messageId === 'string' ? message.messageId : null;
+              const type = typeof message?.type === 'string' ? message.type : null;
+              context.recorder.emit({
+                kind: 'event',
+                phase: 'enriched',
+                instance: context.instanceRef(instance) ?? ref,
+                messageId,
+                type,
+                event: safeClone(message),
+                reason: null,
+                callId: context.currentCallId,
+              });
+              context.watchStorage('event');
+            },
+            undefined,
+          ),
+      ]),
     undefined,
   );
 }

@@ -2,11 +2,10 @@ import { TRACKED_METHODS, type TrackedMethod } from '../../protocol/records';
 import { captureCallStack } from '../call-site';
 import { withoutPageContext } from '../forwarding';
 import type { HookContext } from '../hook-context';
+import { copyList, isArray, listHas, reflectApply } from '../intrinsics';
 import { defineHidden, isOurWrapper } from '../wrap-methods';
 
-const TRACKED: ReadonlySet<string> = new Set(TRACKED_METHODS);
 const nativePush = Array.prototype.push;
-const isArray = Array.isArray;
 
 /** The snippet stub: `window.analytics = []` with methods that push `[method, ...args]`. */
 export function isSnippetStub(value: unknown): value is unknown[] {
@@ -27,19 +26,19 @@ export function hookSnippetStub(context: HookContext, stub: unknown[], global: s
   if (context.registerInstance(stub, 'snippet', global) === null) return;
 
   const capture = (item: unknown, stack: Error): void => {
-    if (!isArray(item) || typeof item[0] !== 'string' || !TRACKED.has(item[0])) return;
+    if (!isArray(item) || typeof item[0] !== 'string' || !listHas(TRACKED_METHODS, item[0])) return;
     const method = item[0] as TrackedMethod;
-    const args = withoutPageContext(item.slice(1));
+    const args = withoutPageContext(copyList(item, 1));
     const instance = context.instanceRef(stub);
     if (instance === undefined) return;
     const callId = context.recordCall({ method, args, instance, queued: true, stack });
     // The replay passes the arguments array's values; keep the originals, page context included.
-    context.forwarding.remember({ callId, method, args: item.slice(1) });
+    context.forwarding.remember({ callId, method, args: copyList(item, 1) });
   };
 
-  const existing = stub.slice();
+  const existing = copyList(stub);
   const stack = captureCallStack();
-  for (const item of existing) context.guard('snippet-existing', () => capture(item, stack), undefined);
+  for (let i = 0; i < existing.length; i += 1) context.guard('snippet-existing', () => capture(existing[i], stack), undefined);
 
   let currentPush: unknown;
   try {
@@ -51,8 +50,8 @@ export function hookSnippetStub(context: HookContext, stub: unknown[], global: s
   const pushTarget = typeof currentPush === 'function' ? (currentPush as typeof nativePush) : nativePush;
   const push = function identityLensSnippetPush(this: unknown, ...items: unknown[]): number {
     const callStack = captureCallStack();
-    for (const item of items) context.guard('snippet-push', () => capture(item, callStack), undefined);
-    return Reflect.apply(pushTarget, this, items) as number;
+    for (let i = 0; i < items.length; i += 1) context.guard('snippet-push', () => capture(items[i], callStack), undefined);
+    return reflectApply(pushTarget, this, items) as number;
   };
   defineHidden(stub, 'push', push);
 }
