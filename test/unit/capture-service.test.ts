@@ -76,6 +76,11 @@ describe('page records', () => {
     const [session] = await store.listSessions();
     expect(session?.recordCount).toBe(2);
     expect(await store.recordsOf(session?.id ?? '')).toHaveLength(2);
+    // A batch that overlaps what is stored adds only what is new, in the same transaction.
+    const overlapping = await service.handleBridgeMessage(bridgeMessage([lifecycle('p:2'), lifecycle('p:3')]), sender(7));
+    expect(overlapping).toMatchObject({ ok: true, stored: 1 });
+    const [after] = await store.listSessions();
+    expect(after?.recordCount).toBe(3);
   });
 
   it('serialises concurrent first messages of a tab into one session', async () => {
