@@ -14,6 +14,7 @@ import type {
   WireRecord,
 } from '../protocol/records';
 import { messageIdsOf, parseTrackingBody, recogniseUrl } from '../core/tracking-api';
+import { documentIdOf } from '../core/identity/scope';
 import { cookieDigest, cookieDomainMatches, isIdentityCookie, toCookieDetails, type BrowserCookie } from './cookies';
 import type { StoredRecord } from './db';
 import { classifyCommit } from './navigation';
@@ -156,6 +157,10 @@ export function createCaptureService(deps: CaptureDeps) {
   const backgroundId = (prefix: string): string => `${prefix}:${clock.randomId()}`;
   /** Top-frame commits seen before the tab had a session; the first page record adopts them. */
   const pendingCommits = new Map<number, CommitDetails>();
+  /** The documents (page loads) each open tab's session has records of; in memory, so lost on restart. */
+  const documentsByTab = new Map<number, Set<string>>();
+  /** Tabs closed lately, with the session they ended and its documents. */
+  const closedTabs = new Map<number, { sessionId: string; documents: ReadonlySet<string> }>();
   /** Requests we recognised, so completion events for all other requests cost nothing. Lost on restart, then IndexedDB answers. */
   const trackedRequests = new Map<string, number>();
   /** Identity cookies as last seen, and those just removed by an overwrite, by name;domain;path. */
@@ -207,9 +212,16 @@ export function createCaptureService(deps: CaptureDeps) {
    * commit seen before that (no session yet) becomes the session's first page and
    * navigation record. Call inside the tab's queue.
    */
-  async function sessionFor(tabId: number, url: string | null, at: number) {
+  async function sessionFor(tabId: number, url: string | null, at: number, lateDocuments?: readonly string[]) {
     const existing = await store.openSession(tabId);
     if (existing) return existing;
+    // A closed tab's last records (flushed at pagehide) can arrive after tabs.onRemoved:
+    // records of a document that session already holds belong to it, not to a new session.
+    const closed = closedTabs.get(tabId);
+    if (closed && lateDocuments?.every((document) => closed.documents.has(document))) {
+      const ended = await store.getSession(closed.sessionId);
+      if (ended) return ended;
+    }
     const pending = pendingCommits.get(tabId);
     pendingCommits.delete(tabId);
     const session = await store.sessionForTab(tabId, pending?.url ?? url, pending?.timeStamp ?? at);
@@ -241,8 +253,14 @@ export function createCaptureService(deps: CaptureDeps) {
       const pageUrl = sender.tab?.url ?? sender.url ?? null;
       // Switched off for this site: acknowledged (so the bridge does not resend) and dropped.
       if (deps.captureEnabled && !(await deps.captureEnabled(pageUrl))) return { ok: true, stored: 0, sessionId: '' };
+      const documents = [...new Set(records.map((record) => documentIdOf(record)).filter((id): id is string => id !== null))];
       return perTab(tabId, async () => {
-        const session = await sessionFor(tabId, pageUrl, clock.now());
+        const session = await sessionFor(tabId, pageUrl, clock.now(), documents);
+        if (session.endedAt === null) {
+          const seen = documentsByTab.get(tabId) ?? new Set<string>();
+          for (const document of documents) seen.add(document);
+          documentsByTab.set(tabId, seen);
+        }
         const extra: BackgroundRecord[] = [];
         if (Object.keys(dropped).length > 0) {
           const stats: BridgeStatsRecord = { id: backgroundId('stats'), at: clock.now(), seq: nextSeq(), kind: 'bridge-stats', dropped };
@@ -417,7 +435,12 @@ export function createCaptureService(deps: CaptureDeps) {
       await perTab(tabId, async () => {
         const session = await store.openSession(tabId);
         await store.endSession(tabId, clock.now());
-        if (session) await deps.onSessionEnded?.(session.id, tabId);
+        if (session) {
+          if (closedTabs.size >= 1000) closedTabs.clear();
+          closedTabs.set(tabId, { sessionId: session.id, documents: documentsByTab.get(tabId) ?? new Set() });
+          await deps.onSessionEnded?.(session.id, tabId);
+        }
+        documentsByTab.delete(tabId);
       });
     },
 

@@ -126,6 +126,8 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
 
     getRecord: (id: string) => db.get('records', id),
 
+    getSession: (sessionId: string): Promise<StoredSession | undefined> => db.get('sessions', sessionId),
+
     async updateSession(sessionId: string, change: (session: StoredSession) => StoredSession): Promise<StoredSession | undefined> {
       const tx = db.transaction('sessions', 'readwrite');
       const current = await tx.store.get(sessionId);

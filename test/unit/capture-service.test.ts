@@ -233,11 +233,23 @@ describe('navigation and session lifetime', () => {
   });
 
   it('ends the session when its tab closes; a new visit in a reused tab id starts a new one', async () => {
-    await service.handleBridgeMessage(bridgeMessage([lifecycle('p:1')]), sender(8));
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('visit-1:1')]), sender(8));
     await service.handleTabRemoved(8);
-    await service.handleBridgeMessage(bridgeMessage([lifecycle('p:2')]), sender(8));
+    // A new visit is a new document (page load), so a new session.
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('visit-2:1')]), sender(8));
     const sessions = await store.listSessions();
     expect(sessions.map((s) => s.endedAt === null)).toEqual([false, true]);
+  });
+
+  it("stores a closed tab's late records (its pagehide flush) in the session that ended, not a new one", async () => {
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('doc-a:1')]), sender(8));
+    await service.handleTabRemoved(8);
+    const late = await service.handleBridgeMessage(bridgeMessage([lifecycle('doc-a:2')]), sender(8));
+    expect(late).toMatchObject({ ok: true, stored: 1 });
+    const sessions = await store.listSessions();
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]?.endedAt).not.toBeNull();
+    expect(sessions[0]?.recordCount).toBe(2);
   });
 
   it('ends sessions left open by a previous browser run', async () => {
