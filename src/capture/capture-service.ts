@@ -1,4 +1,4 @@
-import { parseBridgeMessage, validatePageRecord } from '../protocol/guards';
+import { isForbiddenKey, parseBridgeMessage, validatePageRecord } from '../protocol/guards';
 import type { BackgroundToBridge } from '../protocol/messages';
 import type {
   BackgroundRecord,
@@ -231,7 +231,8 @@ export function createCaptureService(deps: CaptureDeps) {
       const records: PageRecord[] = [];
       const dropped: Record<string, number> = {};
       for (const [reason, count] of Object.entries(parsed.value.dropped)) {
-        if (typeof count === 'number' && Number.isFinite(count) && count > 0) dropped[reason] = count;
+        // The bridge's reasons are short fixed names; anything else is not the bridge's.
+        if (typeof count === 'number' && Number.isFinite(count) && count > 0 && reason.length <= 100 && !isForbiddenKey(reason)) dropped[reason] = count;
       }
       for (const candidate of parsed.value.records) {
         const checked = validatePageRecord(candidate);
