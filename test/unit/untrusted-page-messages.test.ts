@@ -289,3 +289,59 @@ describe('malformed page messages are dropped and counted', () => {
     expect(await store.listSessions()).toEqual([]);
   });
 });
+
+describe('a record cannot claim another origin than its frame', () => {
+  it("drops records whose frameUrl is not the sending frame's origin, and counts them", async () => {
+    const fromWidget = sender(7, 2, WIDGET);
+    const reply = await service.handleBridgeMessage(
+      bridgeMessage([
+        lifecycle('w:1', 'https://widget.example/embed?x=1'),
+        // Same origin, another path or query: pushState, or a record from before a same-origin navigation.
+        call('w:2', 'https://widget.example/checkout#step-2'),
+        call('w:3', SHOP),
+        lifecycle('w:4', 'https://shop.example.evil.example/'),
+        lifecycle('w:5', 'http://widget.example/embed?x=1'),
+        lifecycle('w:6', 'https://widget.example:8443/embed'),
+        lifecycle('w:7', 'javascript:alert(1)'),
+        lifecycle('w:8', 'not a url'),
+        lifecycle('w:9', 'about:blank'),
+        // Records with no frameUrl claim no origin.
+        { id: 'w:10', seq: 3, at: NOW, kind: 'call-result', callId: 'w:2', outcome: 'returned', messageId: null, error: null },
+      ]),
+      fromWidget,
+    );
+    expect(reply).toMatchObject({ ok: true, stored: 4 });
+    const { records } = await sessionOfTab(7);
+    expect(records.filter((r) => r.kind !== 'bridge-stats').map((r) => r.id)).toEqual(['w:1', 'w:2', 'w:10']);
+    expect(droppedIn(records)).toEqual({ 'record-forged-origin': 7 });
+  });
+
+  it('accepts records of about:blank and about:srcdoc frames, which inherit their origin, and nothing else from them', async () => {
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('b:1', 'about:blank'), lifecycle('b:2', 'https://evil.example/')]), sender(8, 3, 'about:blank'));
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('d:1', 'about:srcdoc'), lifecycle('d:2', 'about:blank')]), sender(8, 4, 'about:srcdoc'));
+    // A document.open()ed about:blank frame reports its creator's URL; Chrome gives the inherited origin as sender.origin.
+    await service.handleBridgeMessage(
+      bridgeMessage([lifecycle('o:1', 'https://shop.example/cart'), lifecycle('o:2', 'https://evil.example/')]),
+      sender(8, 5, 'about:blank', { origin: 'https://shop.example' }),
+    );
+    const { records } = await sessionOfTab(8);
+    expect(records.filter((r) => r.kind !== 'bridge-stats').map((r) => r.id)).toEqual(['b:1', 'd:1', 'o:1']);
+    expect(droppedIn(records)).toEqual({ 'record-forged-origin': 3 });
+  });
+
+  it("uses the tab's URL for a top frame whose sender has no URL, and drops what cannot be checked", async () => {
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('t:1', SHOP), lifecycle('t:2', WIDGET)]), { tab: { id: 9, url: SHOP }, frameId: 0 });
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('t:3', SHOP)]), { tab: { id: 9, url: SHOP }, frameId: 6 });
+    const { records } = await sessionOfTab(9);
+    expect(records.filter((r) => r.kind !== 'bridge-stats').map((r) => r.id)).toEqual(['t:1']);
+    expect(droppedIn(records)).toEqual({ 'record-forged-origin': 2 });
+  });
+
+  it('the hook\'s own records, relayed by the bridge from the frame they describe, all pass', async () => {
+    const frame = frameOf(sender(10, 0, 'https://shop.example/cart?step=1'));
+    frame.dispatch(pageMessage([lifecycle('h:1', 'https://shop.example/cart?step=1'), call('h:2', 'https://shop.example/cart?step=2')]));
+    await frame.settled();
+    const { records } = await sessionOfTab(10);
+    expect(records.map((r) => r.id)).toEqual(['h:1', 'h:2']);
+  });
+});
