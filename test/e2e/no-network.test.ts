@@ -104,6 +104,10 @@ describe('network', () => {
       await options.click('button[type=submit]');
       await expect.poll(() => options.locator('.host-list li').count()).toBe(1);
 
+      // And the run was captured whole: the bridge's and the background's checks (the frame's origin
+      // among them) dropped none of the hook's own records, in frames, about:blank and redirects alike.
+      expect((await lens.readStore()).records.filter((r) => r.kind === 'bridge-stats')).toEqual([]);
+
       // Positive controls: a request from the service worker and one from an extension page must
       // be seen and attributed to the extension, or the recorder is blind and this test proves nothing.
       const worker = await lens.serviceWorker();

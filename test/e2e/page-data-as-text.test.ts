@@ -133,7 +133,10 @@ beforeAll(async () => {
     if (!session) return false;
     const ours = records.filter((r) => r.sessionId === session.id);
     const sent = ours.some((r) => r.kind === 'event' && r.phase === 'delivered' && JSON.stringify(r.event).includes('long event name'));
-    return sent && findings.some((f) => f.sessionId === session.id && f.rule === 'userid-overwrite');
+    return sent && findings.some((f) => f.sessionId === session.id && f.rule === 'userid-overwrite') && ours;
+  }).then((ours) => {
+    // Hostile is not malformed: all of it is stored, none dropped.
+    expect(ours.filter((r) => r.kind === 'bridge-stats')).toEqual([]);
   });
   expect(dialogs).toEqual([]);
 }, 30_000);
