@@ -1,4 +1,4 @@
-import { parseBridgeMessage, validatePageRecord } from '../protocol/guards';
+import { isForbiddenKey, parseBridgeMessage, validatePageRecord } from '../protocol/guards';
 import type { BackgroundToBridge } from '../protocol/messages';
 import type {
   BackgroundRecord,
@@ -38,7 +38,35 @@ export interface CaptureDeps {
 export interface MessageSender {
   readonly tab?: { id?: number; url?: string };
   readonly frameId?: number;
+  /** The sending frame's URL: `about:blank` / `about:srcdoc` for frames that inherit their origin. */
   readonly url?: string;
+  /** Chrome only: the sending frame's origin, the inherited one for about:blank frames. */
+  readonly origin?: string;
+}
+
+/**
+ * Whether a record's frameUrl is the frame that sent it: the same URL, or the same origin
+ * (pushState, or a record from before a same-origin navigation). Identity is kept per
+ * origin, so a frame that could name another origin could rewrite that origin's timeline.
+ * A sender without a URL is checked against the tab's URL when it is the top frame, and
+ * refused otherwise: what cannot be checked is not believed.
+ */
+export function isSendersFrame(frameUrl: string, sender: MessageSender): boolean {
+  const senderUrl = sender.url ?? (sender.frameId === 0 || sender.frameId === undefined ? sender.tab?.url : undefined);
+  if (senderUrl === undefined) return false;
+  if (frameUrl === senderUrl) return true;
+  const claimed = webOrigin(frameUrl);
+  return claimed !== null && (claimed === webOrigin(senderUrl) || claimed === sender.origin);
+}
+
+/** A URL's origin when it has one of its own (http, https, file…); null for about:, data:, javascript: and junk. */
+function webOrigin(url: string): string | null {
+  try {
+    const origin = new URL(url).origin;
+    return origin === 'null' ? null : origin;
+  } catch {
+    return null;
+  }
 }
 
 export interface BeforeRequestDetails {
@@ -243,12 +271,17 @@ export function createCaptureService(deps: CaptureDeps) {
       const records: PageRecord[] = [];
       const dropped: Record<string, number> = {};
       for (const [reason, count] of Object.entries(parsed.value.dropped)) {
-        if (typeof count === 'number' && Number.isFinite(count) && count > 0) dropped[reason] = count;
+        // The bridge's reasons are short fixed names; anything else is not the bridge's.
+        if (typeof count === 'number' && Number.isFinite(count) && count > 0 && reason.length <= 100 && !isForbiddenKey(reason)) dropped[reason] = count;
       }
+      const drop = (reason: string): void => {
+        dropped[reason] = (dropped[reason] ?? 0) + 1;
+      };
       for (const candidate of parsed.value.records) {
         const checked = validatePageRecord(candidate);
-        if (checked.ok) records.push(checked.value);
-        else dropped[checked.reason] = (dropped[checked.reason] ?? 0) + 1;
+        if (!checked.ok) drop(checked.reason);
+        else if ('frameUrl' in checked.value && !isSendersFrame(checked.value.frameUrl, sender)) drop('record-forged-origin');
+        else records.push(checked.value);
       }
       const pageUrl = sender.tab?.url ?? sender.url ?? null;
       // Switched off for this site: acknowledged (so the bridge does not resend) and dropped.

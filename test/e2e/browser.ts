@@ -44,7 +44,17 @@ export interface LensBrowser {
   close(): Promise<void>;
 }
 
-export async function launchWithExtension(options: { headless?: boolean } = {}): Promise<LensBrowser> {
+export interface LaunchOptions {
+  readonly headless?: boolean;
+  /**
+   * Where Chromium writes its NetLog (`--log-net-log`): every request the browser's network
+   * service makes, the service worker's and extension pages' included, which Playwright's
+   * request events miss. Complete once the browser has closed (see test/e2e/net-log.ts).
+   */
+  readonly netLogPath?: string;
+}
+
+export async function launchWithExtension(options: LaunchOptions = {}): Promise<LensBrowser> {
   assertExtensionBuilt();
   const userDataDir = mkdtempSync(join(tmpdir(), 'identity-lens-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -61,6 +71,7 @@ export async function launchWithExtension(options: { headless?: boolean } = {}):
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(options.netLogPath !== undefined ? [`--log-net-log=${options.netLogPath}`] : []),
     ],
   });
   const requestedUrls: string[] = [];
