@@ -259,11 +259,14 @@ export function createCaptureService(deps: CaptureDeps) {
     /** webRequest.onBeforeRequest (with requestBody). */
     async handleBeforeRequest(details: BeforeRequestDetails): Promise<void> {
       if (details.tabId < 0 || details.method !== 'POST') return;
-      if (deps.captureEnabled && !(await deps.captureEnabled(details.documentUrl ?? details.initiator ?? null))) return;
       // Queued at once, before any await: the request's completion event is queued
       // behind it and so always finds the record this writes.
       trackedRequests.set(details.requestId, details.tabId);
       await perTab(details.tabId, async () => {
+        if (deps.captureEnabled && !(await deps.captureEnabled(details.documentUrl ?? details.initiator ?? null))) {
+          trackedRequests.delete(details.requestId);
+          return;
+        }
         const session = await store.openSession(details.tabId);
         const recognition = recogniseUrl(details.url, {
           pageHosts: session?.apiHosts ?? [],

@@ -46,11 +46,15 @@ beforeAll(async () => {
   const instance = firefox;
   store = await waitFor('the calls, their delivery, the Set-Cookie and the cart page to be stored', async () => {
     const now = await instance.readStore();
-    const wires = ofKind(now.records, 'wire');
-    const signedUp = wires.find((w) => w.messages.some((m) => m.event === 'Signed Up'));
-    const cart = ofKind(now.records, 'navigation').some((n) => n.parentFrameId === -1 && n.url.includes('/cart.html'));
-    const serverCookie = ofKind(now.records, 'server-cookie').length > 0;
-    return signedUp?.state === 'completed' && cart && serverCookie ? now : undefined;
+    const signedUp = ofKind(now.records, 'wire').find((w) => w.messages.some((m) => m.event === 'Signed Up'));
+    const missing = [
+      signedUp?.state === 'completed' ? null : `the Signed Up request completed (${signedUp?.state ?? 'no request'})`,
+      ofKind(now.records, 'navigation').some((n) => n.parentFrameId === -1 && n.url.includes('/cart.html')) ? null : 'the cart page load',
+      ofKind(now.records, 'server-cookie').length > 0 ? null : "the server's Set-Cookie",
+    ].filter((item) => item !== null);
+    // Thrown, so a timeout says what never came.
+    if (missing.length > 0) throw new Error(`still missing ${missing.join(', ')}`);
+    return now;
   });
 }, 60_000);
 
@@ -121,10 +125,15 @@ describe(`Identity Lens in Firefox ESR, installed as a temporary add-on`, () => 
           delivery: row.querySelector('.delivery')?.textContent ?? '',
         })),
       );
-    const rows = await waitFor('the panel to list the identify and the Signed Up track, delivered', async () => {
+    const rows = await waitFor('the panel to list the identify and the Signed Up track, every call delivered', async () => {
       const now = await rowsOf();
-      const delivered = (method: string, label: string) => now.some((r) => r.method === method && r.label === label && r.delivery === '200');
-      return delivered('identify', SIGNUP_USER_ID) && delivered('track', 'Signed Up') ? now : undefined;
+      const listed = (method: string, label: string) => now.some((r) => r.method === method && r.label === label);
+      const undelivered = now.filter((r) => r.delivery !== '200');
+      // Thrown, so a timeout shows the rows.
+      if (!listed('identify', SIGNUP_USER_ID) || !listed('track', 'Signed Up') || undelivered.length > 0) {
+        throw new Error(`the panel lists ${JSON.stringify(now)}`);
+      }
+      return now;
     });
     expect(rows.map((r) => r.method).slice(0, 4)).toEqual(['page', 'track', 'identify', 'track']);
     const userId = await panel.evaluate(() => document.querySelector('.identity-bar [data-field="userId"] .identity-value')?.textContent);

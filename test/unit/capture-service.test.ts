@@ -142,6 +142,16 @@ describe('wire requests', () => {
     expect(session?.recordCount).toBe(1);
   });
 
+  it('completes a request whose end is handled before its start got past its first await, as happens in Firefox', async () => {
+    const checking = createCaptureService({ store, clock: { now: () => now, randomId: () => 'c' }, getCookies: async () => [], userApiHosts: async () => ['collect.shop.example/seg'], captureEnabled: async () => true });
+    const url = 'https://collect.shop.example/seg/t';
+    const start = checking.handleBeforeRequest({ requestId: '13', url, method: 'POST', tabId: 5, type: 'fetch', timeStamp: now, requestBody: encode(single) });
+    const end = checking.handleRequestEnd({ requestId: '13', url, tabId: 5, timeStamp: now + 2, statusCode: 200 }, 'completed');
+    await Promise.all([start, end]);
+    const [session] = await store.listSessions();
+    expect((await store.recordsOf(session?.id ?? ''))[0]).toMatchObject({ requestId: '13', state: 'completed', statusCode: 200 });
+  });
+
   it('records a request cut off by a navigation as failed with the network error', async () => {
     await service.handleBeforeRequest({ requestId: '11', url: 'https://api.segment.io/v1/i', method: 'POST', tabId: 5, type: 'xmlhttprequest', timeStamp: now, requestBody: encode(single) });
     await service.handleRequestEnd({ requestId: '11', url: 'https://api.segment.io/v1/i', tabId: 5, timeStamp: now + 3, error: 'net::ERR_ABORTED' }, 'failed');
