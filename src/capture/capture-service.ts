@@ -340,7 +340,7 @@ export function createCaptureService(deps: CaptureDeps) {
     /**
      * cookies.onChanged: an identity cookie changed; every open session on a matching
      * site records it. analytics-next writes its cookies back on every read, which
-     * Chrome reports as an `overwrite` removal followed by a set: a rewrite with the
+     * browsers report as an `overwrite` removal followed by a set: a rewrite with the
      * same value is a refresh, not a change, and is not recorded; a different value
      * is recorded once, as an overwrite naming the value before.
      */
@@ -349,7 +349,9 @@ export function createCaptureService(deps: CaptureDeps) {
       const details = toCookieDetails(change.cookie);
       const key = `${details.name};${details.domain};${details.path}`;
       if (change.removed && change.cause === 'overwrite') {
-        overwritten.set(key, details);
+        // Chrome's overwrite removal carries the cookie as it was; Firefox's carries the
+        // new one, so the cookie as last seen comes first.
+        overwritten.set(key, lastCookies.get(key) ?? details);
         return;
       }
       const replaced = change.removed ? undefined : overwritten.get(key);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredRecord } from '../../src/capture/db';
 import type { CapturedRecord } from '../../src/protocol/records';
 import { waitFor, type LensStore } from '../e2e/browser';
-import { SIGNUP_TRAITS, SIGNUP_USER_ID } from '../fixtures/flows';
+import { OTHER_USER_ID, SIGNUP_TRAITS, SIGNUP_USER_ID } from '../fixtures/flows';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server';
 import { launchFirefoxWithExtension, type LensFirefox } from './firefox';
 
@@ -39,6 +39,9 @@ beforeAll(async () => {
   await waitForAnalytics(shop);
   await shop.click('#signup');
   await waitFor('the collector to receive Signed Up', async () => received.some((r) => (r.body as { event?: string } | null)?.event === 'Signed Up'));
+  // Another account logs in without reset(): analytics.js overwrites the userId cookie.
+  await shop.click('#login-other');
+  await waitFor('the collector to receive the second identify', async () => received.some((r) => (r.body as { userId?: string } | null)?.userId === OTHER_USER_ID));
   // A server response that writes the identity cookie itself, then the cart: a second page in the session.
   await shop.goto(`${origin}/server-login?to=${encodeURIComponent(`/cart.html?wk=${WRITE_KEY}`)}`);
   await waitForAnalytics(shop);
@@ -97,18 +100,21 @@ describe(`Identity Lens in Firefox ESR, installed as a temporary add-on`, () => 
 
   it('records identity cookies (cookies API, with their causes), the Set-Cookie a server sent, storage and page loads', () => {
     const cookies = ofKind(store.records, 'cookie');
-    const userIdSet = cookies.find((c) => c.change === 'set' && c.cookies[0]?.name === 'ajs_user_id');
-    expect(userIdSet).toMatchObject({ cause: 'explicit', cookies: [{ value: SIGNUP_USER_ID }] });
+    const userIdChanges = cookies.filter((c) => c.change === 'set' && c.cookies[0]?.name === 'ajs_user_id');
+    expect(userIdChanges.map((c) => [c.cause, c.cookies[0]?.value, c.previous?.value ?? null])).toEqual([
+      ['explicit', SIGNUP_USER_ID, null],
+      ['overwrite', OTHER_USER_ID, SIGNUP_USER_ID],
+    ]);
     const snapshot = cookies.find((c) => c.change === 'snapshot' && c.cookies.some((k) => k.name === 'ajs_anonymous_id'));
     expect(snapshot?.cookies.find((k) => k.name === 'ajs_anonymous_id')).toMatchObject({ domain: '127.0.0.1', hostOnly: true, session: false });
     expect(ofKind(store.records, 'server-cookie').find((r) => r.url.includes('/server-login'))).toMatchObject({ cookies: [{ name: 'ajs_anonymous_id' }] });
-    const storage = ofKind(store.records, 'storage').find((s) => s.snapshot.localStorage.ajs_user_id === JSON.stringify(SIGNUP_USER_ID));
-    expect(storage?.snapshot.cookie.ajs_user_id).toBe(SIGNUP_USER_ID);
+    const storage = ofKind(store.records, 'storage').find((s) => s.snapshot.localStorage.ajs_user_id === JSON.stringify(OTHER_USER_ID));
+    expect(storage?.snapshot.cookie.ajs_user_id).toBe(OTHER_USER_ID);
     const session = store.sessions.find((s) => s.pages.some((p) => p.url === shopUrl));
     expect(session?.pages.map((p) => new URL(p.url).pathname)).toEqual(['/', '/cart.html']);
   });
 
-  it("shows the identify and the track in the panel's page, delivered, with the userId", async () => {
+  it("shows the identifies and the track in the panel's page, delivered, and who the visitor is now", async () => {
     const { firefox: ff } = env();
     const tabId = await waitFor('the shop’s tab', () =>
       ff.inExtension(async () => {
@@ -125,19 +131,19 @@ describe(`Identity Lens in Firefox ESR, installed as a temporary add-on`, () => 
           delivery: row.querySelector('.delivery')?.textContent ?? '',
         })),
       );
-    const rows = await waitFor('the panel to list the identify and the Signed Up track, every call delivered', async () => {
+    const rows = await waitFor('the panel to list both identifies and the Signed Up track, every call delivered', async () => {
       const now = await rowsOf();
       const listed = (method: string, label: string) => now.some((r) => r.method === method && r.label === label);
       const undelivered = now.filter((r) => r.delivery !== '200');
       // Thrown, so a timeout shows the rows.
-      if (!listed('identify', SIGNUP_USER_ID) || !listed('track', 'Signed Up') || undelivered.length > 0) {
+      if (!listed('identify', SIGNUP_USER_ID) || !listed('track', 'Signed Up') || !listed('identify', OTHER_USER_ID) || undelivered.length > 0) {
         throw new Error(`the panel lists ${JSON.stringify(now)}`);
       }
       return now;
     });
-    expect(rows.map((r) => r.method).slice(0, 4)).toEqual(['page', 'track', 'identify', 'track']);
+    expect(rows.map((r) => r.method).slice(0, 5)).toEqual(['page', 'track', 'identify', 'track', 'identify']);
     const userId = await panel.evaluate(() => document.querySelector('.identity-bar [data-field="userId"] .identity-value')?.textContent);
-    expect(userId).toBe(SIGNUP_USER_ID);
+    expect(userId).toBe(OTHER_USER_ID);
     await panel.close();
   });
 

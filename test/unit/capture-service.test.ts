@@ -209,6 +209,20 @@ describe('identity cookies', () => {
     ]);
   });
 
+  it('names the value before an overwrite that Firefox reports with the new cookie in the removal too', async () => {
+    await service.handleCookieChanged({ removed: false, cause: 'explicit', cookie: cookie('ajs_user_id', 'u1') });
+    // Firefox reports a changed cookie as an `overwrite` removal and a set, both carrying the new cookie.
+    await service.handleCookieChanged({ removed: true, cause: 'overwrite', cookie: cookie('ajs_user_id', 'u1') });
+    await service.handleCookieChanged({ removed: false, cause: 'explicit', cookie: cookie('ajs_user_id', 'u1') });
+    await service.handleCookieChanged({ removed: true, cause: 'overwrite', cookie: cookie('ajs_user_id', 'u2') });
+    await service.handleCookieChanged({ removed: false, cause: 'explicit', cookie: cookie('ajs_user_id', 'u2') });
+    const recorded = await changes();
+    expect(recorded.map((c) => [c.change, c.cause, c.cookies[0]?.value, c.previous?.value ?? null])).toEqual([
+      ['set', 'explicit', 'u1', null],
+      ['set', 'overwrite', 'u2', 'u1'],
+    ]);
+  });
+
   it('attributes a cookie only to sessions whose page it is sent to', async () => {
     await service.handleCookieChanged({ removed: false, cause: 'explicit', cookie: cookie('ajs_anonymous_id', 'a', { domain: '.shop.example', hostOnly: false }) });
     await service.handleCookieChanged({ removed: false, cause: 'explicit', cookie: cookie('ajs_anonymous_id', 'b', { domain: 'other.example' }) });
