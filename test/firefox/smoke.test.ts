@@ -16,7 +16,6 @@ let server: FixtureServer | undefined;
 let firefox: LensFirefox | undefined;
 let store: LensStore;
 let shopUrl: string;
-let shop: Page;
 
 function env(): { server: FixtureServer; firefox: LensFirefox } {
   if (!server || !firefox) throw new Error('the fixture server or Firefox is not running');
@@ -34,7 +33,7 @@ beforeAll(async () => {
 
   // The demo shop's sign-up: identify with the database id and traits, then track "Signed Up".
   shopUrl = `${origin}/?wk=${WRITE_KEY}`;
-  shop = await firefox.browser.newPage();
+  const shop = await firefox.browser.newPage();
   await shop.goto(shopUrl);
   await waitForAnalytics(shop);
   await shop.click('#signup');
@@ -66,7 +65,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe(`Identity Lens in Firefox ESR, installed as a temporary add-on`, () => {
+describe('Identity Lens in Firefox ESR, installed as a temporary add-on', () => {
   it('holds its host permission from install: Firefox grants MV3 host permissions when the add-on is installed', async () => {
     const granted = await env().firefox.inExtension(() =>
       (globalThis as unknown as { browser: { permissions: { contains(p: { origins: string[] }): Promise<boolean> } } }).browser.permissions.contains({ origins: ['<all_urls>'] }),
