@@ -310,11 +310,14 @@ export function createCaptureService(deps: CaptureDeps) {
     /** webRequest.onBeforeRequest (with requestBody). */
     async handleBeforeRequest(details: BeforeRequestDetails): Promise<void> {
       if (details.tabId < 0 || details.method !== 'POST') return;
-      if (deps.captureEnabled && !(await deps.captureEnabled(details.documentUrl ?? details.initiator ?? null))) return;
       // Queued at once, before any await: the request's completion event is queued
       // behind it and so always finds the record this writes.
       trackedRequests.set(details.requestId, details.tabId);
       await perTab(details.tabId, async () => {
+        if (deps.captureEnabled && !(await deps.captureEnabled(details.documentUrl ?? details.initiator ?? null))) {
+          trackedRequests.delete(details.requestId);
+          return;
+        }
         const session = await store.openSession(details.tabId);
         const recognition = recogniseUrl(details.url, {
           pageHosts: session?.apiHosts ?? [],
@@ -388,7 +391,7 @@ export function createCaptureService(deps: CaptureDeps) {
     /**
      * cookies.onChanged: an identity cookie changed; every open session on a matching
      * site records it. analytics-next writes its cookies back on every read, which
-     * Chrome reports as an `overwrite` removal followed by a set: a rewrite with the
+     * browsers report as an `overwrite` removal followed by a set: a rewrite with the
      * same value is a refresh, not a change, and is not recorded; a different value
      * is recorded once, as an overwrite naming the value before.
      */
@@ -397,7 +400,9 @@ export function createCaptureService(deps: CaptureDeps) {
       const details = toCookieDetails(change.cookie);
       const key = `${details.name};${details.domain};${details.path}`;
       if (change.removed && change.cause === 'overwrite') {
-        overwritten.set(key, details);
+        // Chrome's overwrite removal carries the cookie as it was; Firefox's carries the
+        // new one, so the cookie as last seen comes first.
+        overwritten.set(key, lastCookies.get(key) ?? details);
         return;
       }
       const replaced = change.removed ? undefined : overwritten.get(key);

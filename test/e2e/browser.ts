@@ -38,7 +38,7 @@ export interface LensBrowser {
   readonly extensionId: string;
   serviceWorker(): Promise<Worker>;
   /** Everything Identity Lens stored, read from IndexedDB inside the extension. */
-  readStore(): Promise<{ sessions: StoredSession[]; records: StoredRecord[]; findings: StoredFinding[] }>;
+  readStore(): Promise<LensStore>;
   /** Every URL the browser requested, to prove nothing left the machine. */
   readonly requestedUrls: string[];
   close(): Promise<void>;
@@ -101,26 +101,7 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
     requestedUrls,
     async readStore() {
       const worker = await serviceWorker();
-      return worker.evaluate(async () => {
-        const db: IDBDatabase = await new Promise((resolveOpen, reject) => {
-          const request = indexedDB.open('identity-lens');
-          request.onsuccess = () => resolveOpen(request.result);
-          request.onerror = () => reject(request.error);
-        });
-        const all = <T>(store: string): Promise<T[]> =>
-          new Promise((resolveAll, reject) => {
-            const request = db.transaction(store).objectStore(store).getAll();
-            request.onsuccess = () => resolveAll(request.result as T[]);
-            request.onerror = () => reject(request.error);
-          });
-        const result = {
-          sessions: await all<StoredSession>('sessions'),
-          records: await all<StoredRecord>('records'),
-          findings: db.objectStoreNames.contains('findings') ? await all<StoredFinding>('findings') : [],
-        };
-        db.close();
-        return result;
-      }).then(({ sessions, records, findings }) => ({ sessions, records: records.sort(compareRecords), findings }));
+      return worker.evaluate(readLensDatabase).then(sortStore);
     },
     async close() {
       await context.close();
@@ -128,6 +109,39 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
     },
   };
 }
+
+export interface LensStore {
+  sessions: StoredSession[];
+  records: StoredRecord[];
+  findings: StoredFinding[];
+}
+
+/**
+ * Reads everything Identity Lens stored. Runs inside the extension (its service
+ * worker in Chromium, an extension page in Firefox), so it uses nothing but globals.
+ */
+export async function readLensDatabase(): Promise<LensStore> {
+  const db: IDBDatabase = await new Promise((resolveOpen, reject) => {
+    const request = indexedDB.open('identity-lens');
+    request.onsuccess = () => resolveOpen(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const all = <T>(store: string): Promise<T[]> =>
+    new Promise((resolveAll, reject) => {
+      const request = db.transaction(store).objectStore(store).getAll();
+      request.onsuccess = () => resolveAll(request.result as T[]);
+      request.onerror = () => reject(request.error);
+    });
+  const result = {
+    sessions: await all<StoredSession>('sessions'),
+    records: await all<StoredRecord>('records'),
+    findings: db.objectStoreNames.contains('findings') ? await all<StoredFinding>('findings') : [],
+  };
+  db.close();
+  return result;
+}
+
+export const sortStore = (store: LensStore): LensStore => ({ ...store, records: [...store.records].sort(compareRecords) });
 
 /** Polls until `check` returns a value (not undefined/false), or fails with the last state described. */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {

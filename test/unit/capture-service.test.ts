@@ -147,6 +147,16 @@ describe('wire requests', () => {
     expect(session?.recordCount).toBe(1);
   });
 
+  it('completes a request whose end is handled before its start got past its first await, as happens in Firefox', async () => {
+    const checking = createCaptureService({ store, clock: { now: () => now, randomId: () => 'c' }, getCookies: async () => [], userApiHosts: async () => ['collect.shop.example/seg'], captureEnabled: async () => true });
+    const url = 'https://collect.shop.example/seg/t';
+    const start = checking.handleBeforeRequest({ requestId: '13', url, method: 'POST', tabId: 5, type: 'fetch', timeStamp: now, requestBody: encode(single) });
+    const end = checking.handleRequestEnd({ requestId: '13', url, tabId: 5, timeStamp: now + 2, statusCode: 200 }, 'completed');
+    await Promise.all([start, end]);
+    const [session] = await store.listSessions();
+    expect((await store.recordsOf(session?.id ?? ''))[0]).toMatchObject({ requestId: '13', state: 'completed', statusCode: 200 });
+  });
+
   it('records a request cut off by a navigation as failed with the network error', async () => {
     await service.handleBeforeRequest({ requestId: '11', url: 'https://api.segment.io/v1/i', method: 'POST', tabId: 5, type: 'xmlhttprequest', timeStamp: now, requestBody: encode(single) });
     await service.handleRequestEnd({ requestId: '11', url: 'https://api.segment.io/v1/i', tabId: 5, timeStamp: now + 3, error: 'net::ERR_ABORTED' }, 'failed');
@@ -201,6 +211,20 @@ describe('identity cookies', () => {
       ['set', 'explicit', 'u1', null],
       ['set', 'overwrite', 'u2', 'u1'],
       ['removed', 'expired', 'u2', 'u2'],
+    ]);
+  });
+
+  it('names the value before an overwrite that Firefox reports with the new cookie in the removal too', async () => {
+    await service.handleCookieChanged({ removed: false, cause: 'explicit', cookie: cookie('ajs_user_id', 'u1') });
+    // Firefox reports a changed cookie as an `overwrite` removal and a set, both carrying the new cookie.
+    await service.handleCookieChanged({ removed: true, cause: 'overwrite', cookie: cookie('ajs_user_id', 'u1') });
+    await service.handleCookieChanged({ removed: false, cause: 'explicit', cookie: cookie('ajs_user_id', 'u1') });
+    await service.handleCookieChanged({ removed: true, cause: 'overwrite', cookie: cookie('ajs_user_id', 'u2') });
+    await service.handleCookieChanged({ removed: false, cause: 'explicit', cookie: cookie('ajs_user_id', 'u2') });
+    const recorded = await changes();
+    expect(recorded.map((c) => [c.change, c.cause, c.cookies[0]?.value, c.previous?.value ?? null])).toEqual([
+      ['set', 'explicit', 'u1', null],
+      ['set', 'overwrite', 'u2', 'u1'],
     ]);
   });
 
