@@ -269,7 +269,8 @@ export function createCaptureService(deps: CaptureDeps) {
       if (tabId === undefined || tabId < 0) return { ok: false, error: 'no-tab', retry: false };
       const frameId = sender.frameId ?? 0;
       const records: PageRecord[] = [];
-      const dropped: Record<string, number> = {};
+      // No prototype: reason names come from the page's side, and `constructor` must not read Object's.
+      const dropped: Record<string, number> = Object.create(null) as Record<string, number>;
       for (const [reason, count] of Object.entries(parsed.value.dropped)) {
         // The bridge's reasons are short fixed names; anything else is not the bridge's.
         if (typeof count === 'number' && Number.isFinite(count) && count > 0 && reason.length <= 100 && !isForbiddenKey(reason)) dropped[reason] = count;

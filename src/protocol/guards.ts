@@ -39,17 +39,19 @@ function isInstanceRef(v: unknown): boolean {
   );
 }
 
-const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** `__proto__`, `constructor` or `prototype`: see forbiddenKeyPath. */
-export const isForbiddenKey = (key: string): boolean => FORBIDDEN_KEYS.has(key);
+/**
+ * `__proto__` only. JSON.parse makes it a plain own key, harmless as it is, but any later
+ * code that copies data key by key (`target[key] = value`) would set a prototype with it.
+ * `constructor` and `prototype` are kept: assigning them makes an own property and
+ * nothing more, and they are real names a site can give a trait or a property, whose
+ * calls must not be lost.
+ */
+export const isForbiddenKey = (key: string): boolean => key === '__proto__';
 
 /**
- * The path of the first `__proto__`, `constructor` or `prototype` key in JSON data, or null.
- * JSON.parse makes them plain own keys, harmless as they are, but any later code that copies
- * data key by key (`target[key] = value`) turns them into prototype pollution; no record and
- * no exported file holds them. The path is built only for the key found: records are checked
- * on the way in, so the scan itself must stay cheap.
+ * The path of the first `__proto__` key in JSON data, or null: no record and no exported
+ * file holds one. The path is built only for the key found: records are checked on the way
+ * in, so the scan itself must stay cheap.
  */
 export function forbiddenKeyPath(value: unknown): string | null {
   type Entry = { node: unknown; parent: Entry | null; step: string };

@@ -67,7 +67,8 @@ async function sessionOfTab(tabId: number) {
 }
 
 function droppedIn(records: readonly StoredRecord[]): Record<string, number> {
-  const total: Record<string, number> = {};
+  // No prototype: a reason named `constructor` must not read Object's.
+  const total: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const record of records) {
     if (record.kind !== 'bridge-stats') continue;
     for (const [reason, count] of Object.entries(record.dropped)) total[reason] = (total[reason] ?? 0) + count;
@@ -219,7 +220,7 @@ describe('malformed page messages are dropped and counted', () => {
     });
   });
 
-  it('drops records carrying __proto__, constructor or prototype keys at any depth, and nothing is polluted', async () => {
+  it('drops records carrying __proto__ keys at any depth, keeps constructor and prototype as data, and nothing is polluted', async () => {
     const frame = frameOf(sender(4, 0, SHOP));
     // Written as JSON text: JSON.parse makes these own keys, as a page's text would.
     const valid = JSON.stringify(lifecycle('good:1'));
@@ -241,8 +242,10 @@ describe('malformed page messages are dropped and counted', () => {
     await frame.settled();
 
     const { records } = await sessionOfTab(4);
-    expect(records.filter((r) => r.kind !== 'bridge-stats').map((r) => r.id)).toEqual(['good:1']);
-    expect(droppedIn(records)).toEqual({ 'record-forbidden-key': 5 });
+    expect(records.filter((r) => r.kind !== 'bridge-stats').map((r) => r.id).sort()).toEqual(['c:2', 'good:1', 'p:2', 'p:3']);
+    expect(droppedIn(records)).toEqual({ 'record-forbidden-key': 2 });
+    const kept = records.find((r) => r.id === 'c:2');
+    expect(kept?.kind === 'call' ? kept.args[0] : null).toEqual({ constructor: { prototype: { polluted: 'yes' } } });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
   });
@@ -266,6 +269,8 @@ describe('malformed page messages are dropped and counted', () => {
     expect(records.filter((r) => r.kind !== 'bridge-stats').map((r) => r.id)).toEqual(['good:1']);
     expect(droppedIn(records)).toEqual({
       'message-not-json': 2,
+      // An own key like any other: a bogus reason name is shown as it came, never merged into a prototype.
+      constructor: 3,
       'record-unknown-kind': 1,
       'record-forged-provenance': 1,
       'record-forbidden-key': 1,
