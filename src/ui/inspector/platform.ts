@@ -17,6 +17,7 @@ export function callSiteOpener(panels: unknown): ((callSite: string) => void) | 
   if (typeof openResource !== 'function') return undefined;
   return (callSite) => {
     const match = /^(.*):(\d+):(\d+)$/.exec(callSite);
-    if (match) openResource.call(panels, match[1] as string, Number(match[2]) - 1);
+    // The call site is page data: only a script URL the page could have loaded is opened.
+    if (match && /^(https?|file|blob):/i.test(match[1] as string)) openResource.call(panels, match[1] as string, Number(match[2]) - 1);
   };
 }
