@@ -39,6 +39,12 @@ export interface LensBrowser {
   serviceWorker(): Promise<Worker>;
   /** Everything Identity Lens stored, read from IndexedDB inside the extension. */
   readStore(): Promise<LensStore>;
+  /**
+   * The burst calls (`track('Burst', { i })`) stored from frames whose URL contains `urlPart`:
+   * their `i`s in order, and their session. Counted inside the worker, so that polling a
+   * 10,000-call burst does not ship every record to the test each time.
+   */
+  burstIndexes(urlPart: string): Promise<{ indexes: number[]; sessionId: string | null }>;
   /** Every URL the browser requested, to prove nothing left the machine. */
   readonly requestedUrls: string[];
   close(): Promise<void>;
@@ -102,6 +108,34 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
     async readStore() {
       const worker = await serviceWorker();
       return worker.evaluate(readLensDatabase).then(sortStore);
+    },
+    async burstIndexes(urlPart) {
+      const worker = await serviceWorker();
+      return worker.evaluate(async (part) => {
+        const db: IDBDatabase = await new Promise((resolveOpen, reject) => {
+          const request = indexedDB.open('identity-lens');
+          request.onsuccess = () => resolveOpen(request.result);
+          request.onerror = () => reject(request.error);
+        });
+        const found: { indexes: number[]; sessionId: string | null } = { indexes: [], sessionId: null };
+        await new Promise<void>((resolveScan, reject) => {
+          const request = db.transaction('records').objectStore('records').openCursor();
+          request.onerror = () => reject(request.error);
+          request.onsuccess = () => {
+            const cursor = request.result;
+            if (!cursor) return resolveScan();
+            const record = cursor.value as { kind: string; args?: unknown[]; frameUrl?: string; sessionId: string };
+            if (record.kind === 'call' && record.args?.[0] === 'Burst' && record.frameUrl?.includes(part)) {
+              found.indexes.push((record.args[1] as { i: number }).i);
+              found.sessionId = record.sessionId;
+            }
+            cursor.continue();
+          };
+        });
+        db.close();
+        found.indexes.sort((a, b) => a - b);
+        return found;
+      }, urlPart);
     },
     async close() {
       await context.close();
