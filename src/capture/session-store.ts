@@ -1,5 +1,6 @@
 import type { BackgroundRecord, NavigationKind, PageRecord, Session } from '../protocol/records';
 import { compareRecords } from '../core/link-records';
+import { unwrap } from 'idb';
 import type { LensDatabase, StoredRecord, StoredSession } from './db';
 
 export interface Clock {
@@ -74,14 +75,24 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
       provenance: { tabId: number; frameId: number },
       records: ReadonlyArray<PageRecord | BackgroundRecord>,
     ): Promise<number> {
-      const tx = db.transaction(['records', 'sessions'], 'readwrite');
-      const recordStore = tx.objectStore('records');
-      const existing = await Promise.all(records.map((record) => recordStore.getKey(record.id)));
+      // Relaxed: a record must survive the service worker stopping, which it does once
+      // committed; waiting for the disk flush as well halved capture throughput.
+      const tx = db.transaction(['records', 'sessions'], 'readwrite', { durability: 'relaxed' });
+      // `add` on the raw store: an id already stored (a bridge resend) fails that one
+      // request with ConstraintError, which is handled so that the transaction goes on.
+      // Reading each key first cost a second request per record.
+      const recordStore = unwrap(tx.objectStore('records'));
       let added = 0;
-      const writes: Promise<unknown>[] = [];
-      records.forEach((record, index) => {
-        if (existing[index] !== undefined) return;
+      const onAdded = (): void => {
         added += 1;
+      };
+      const onDuplicate = (event: Event): void => {
+        const error = (event.target as IDBRequest).error;
+        if (error?.name !== 'ConstraintError') return; // anything else aborts the transaction, as it should
+        event.preventDefault();
+        event.stopPropagation();
+      };
+      for (const record of records) {
         const messageIds = messageIdsOf(record);
         const stored = {
           ...record,
@@ -90,14 +101,14 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
           frameId: provenance.frameId,
           ...(messageIds && record.kind !== 'wire' ? { messageIds } : {}),
         } as StoredRecord;
-        writes.push(recordStore.put(stored));
-      });
-      if (added > 0) {
-        const sessions = tx.objectStore('sessions');
-        const current = (await sessions.get(session.id)) ?? session;
-        writes.push(sessions.put({ ...current, recordCount: current.recordCount + added }));
+        const request = recordStore.add(stored);
+        request.onsuccess = onAdded;
+        request.onerror = onDuplicate;
       }
-      await Promise.all([...writes, tx.done]);
+      // Requests complete in order: when this read returns, every add above has reported.
+      const sessions = tx.objectStore('sessions');
+      const current = (await sessions.get(session.id)) ?? session;
+      await Promise.all([added > 0 ? sessions.put({ ...current, recordCount: current.recordCount + added }) : null, tx.done]);
       return added;
     },
 
@@ -114,6 +125,8 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
     },
 
     getRecord: (id: string) => db.get('records', id),
+
+    getSession: (sessionId: string): Promise<StoredSession | undefined> => db.get('sessions', sessionId),
 
     async updateSession(sessionId: string, change: (session: StoredSession) => StoredSession): Promise<StoredSession | undefined> {
       const tx = db.transaction('sessions', 'readwrite');
@@ -162,7 +175,10 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
      * ready long before a 100,000-record session is read whole. `onChunk` runs
      * synchronously inside the read (it must not await), which keeps the transaction open.
      */
-    async streamRecords(sessionId: string, chunkSize: number, onChunk: (records: StoredRecord[]) => void): Promise<number> {
+    async streamRecords(sessionId: string, chunkSize: number | ((chunkIndex: number) => number), onChunk: (records: StoredRecord[]) => void): Promise<number> {
+      const sizeOf = typeof chunkSize === 'number' ? () => chunkSize : chunkSize;
+      let chunkIndex = 0;
+      let size = sizeOf(0);
       const range = IDBKeyRange.bound([sessionId, -Infinity, -Infinity], [sessionId, Infinity, Infinity]);
       const tx = db.transaction('records');
       let chunk: StoredRecord[] = [];
@@ -170,9 +186,11 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
       for await (const cursor of tx.store.index('bySessionTime').iterate(range)) {
         chunk.push(cursor.value);
         total += 1;
-        if (chunk.length >= chunkSize) {
+        if (chunk.length >= size) {
           onChunk(chunk);
           chunk = [];
+          chunkIndex += 1;
+          size = sizeOf(chunkIndex);
         }
       }
       if (chunk.length > 0 || total === 0) onChunk(chunk);

@@ -1,6 +1,6 @@
 import type { Finding } from '../protocol/findings';
 import type { CapturedRecord, LensRecord, Session } from '../protocol/records';
-import { SNAPSHOT_CHUNK, type BackgroundToUi, type SubscriptionTarget } from '../protocol/ui-messages';
+import { FIRST_SNAPSHOT_CHUNK, SNAPSHOT_CHUNK, type BackgroundToUi, type SubscriptionTarget } from '../protocol/ui-messages';
 import type { StoredRecord } from './db';
 
 /** A connected UI's port, as much of it as the hub uses (a runtime port, or a fake in tests). */
@@ -14,7 +14,7 @@ export interface UiHubDeps {
   openSession(tabId: number): Promise<Session | undefined>;
   getSession(sessionId: string): Promise<Session | undefined>;
   /** Reads a session's records in time order, handing over each chunk as soon as it is read. */
-  streamRecords(sessionId: string, chunkSize: number, onChunk: (records: StoredRecord[]) => void): Promise<number>;
+  streamRecords(sessionId: string, chunkSize: (chunkIndex: number) => number, onChunk: (records: StoredRecord[]) => void): Promise<number>;
   findingsOf(sessionId: string): Promise<Finding[]>;
   /** Records per snapshot message (SNAPSHOT_CHUNK unless a test wants small ones). */
   readonly chunkSize?: number;
@@ -51,13 +51,25 @@ export function createUiHub(deps: UiHubDeps) {
       return;
     }
     const findings = await deps.findingsOf(session.id);
-    // Each chunk goes out as it is read, so the UI shows its first rows while the rest is read;
-    // the last chunk is held back one step so that it can carry done: true.
+    // Each chunk goes out as it is read, so the UI shows its first rows while the rest is
+    // read. The first chunk is small: a screenful of rows, in front of the user at once.
+    const chunkSize = deps.chunkSize ?? SNAPSHOT_CHUNK;
     let held: StoredRecord[] | null = null;
-    await deps.streamRecords(session.id, deps.chunkSize ?? SNAPSHOT_CHUNK, (chunk) => {
-      if (held !== null) subscriber.port.postMessage({ type: 'snapshot', session, findings, records: held, done: false });
-      held = chunk;
-    });
+    let first = true;
+    await deps.streamRecords(
+      session.id,
+      (index) => (index === 0 ? Math.min(FIRST_SNAPSHOT_CHUNK, chunkSize) : chunkSize),
+      (chunk) => {
+        // The first chunk never waits; later ones are held back one step so that the last can carry done: true.
+        if (first) {
+          first = false;
+          subscriber.port.postMessage({ type: 'snapshot', session, findings, records: chunk, done: false });
+          return;
+        }
+        if (held !== null) subscriber.port.postMessage({ type: 'snapshot', session, findings, records: held, done: false });
+        held = chunk;
+      },
+    );
     subscriber.port.postMessage({ type: 'snapshot', session, findings, records: held ?? [], done: true });
   }
 

@@ -13,6 +13,8 @@ export const UI_PORT = 'identity-lens-ui';
 
 /** Records per snapshot message: a 100,000-record session arrives in pieces the UI can render between. */
 export const SNAPSHOT_CHUNK = 5000;
+/** Records in a snapshot's first message: enough for the first screen of rows. */
+export const FIRST_SNAPSHOT_CHUNK = 200;
 
 export type SubscriptionTarget = { readonly tabId: number } | { readonly sessionId: string };
 

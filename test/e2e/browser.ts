@@ -38,13 +38,29 @@ export interface LensBrowser {
   readonly extensionId: string;
   serviceWorker(): Promise<Worker>;
   /** Everything Identity Lens stored, read from IndexedDB inside the extension. */
-  readStore(): Promise<{ sessions: StoredSession[]; records: StoredRecord[]; findings: StoredFinding[] }>;
+  readStore(): Promise<LensStore>;
+  /**
+   * The burst calls (`track('Burst', { i })`) stored from frames whose URL contains `urlPart`:
+   * their `i`s in order, and their session. Counted inside the worker, so that polling a
+   * 10,000-call burst does not ship every record to the test each time.
+   */
+  burstIndexes(urlPart: string): Promise<{ indexes: number[]; sessionId: string | null }>;
   /** Every URL the browser requested, to prove nothing left the machine. */
   readonly requestedUrls: string[];
   close(): Promise<void>;
 }
 
-export async function launchWithExtension(options: { headless?: boolean } = {}): Promise<LensBrowser> {
+export interface LaunchOptions {
+  readonly headless?: boolean;
+  /**
+   * Where Chromium writes its NetLog (`--log-net-log`): every request the browser's network
+   * service makes, the service worker's and extension pages' included, which Playwright's
+   * request events miss. Complete once the browser has closed (see test/e2e/net-log.ts).
+   */
+  readonly netLogPath?: string;
+}
+
+export async function launchWithExtension(options: LaunchOptions = {}): Promise<LensBrowser> {
   assertExtensionBuilt();
   const userDataDir = mkdtempSync(join(tmpdir(), 'identity-lens-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -61,6 +77,7 @@ export async function launchWithExtension(options: { headless?: boolean } = {}):
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(options.netLogPath !== undefined ? [`--log-net-log=${options.netLogPath}`] : []),
     ],
   });
   const requestedUrls: string[] = [];
@@ -90,26 +107,35 @@ export async function launchWithExtension(options: { headless?: boolean } = {}):
     requestedUrls,
     async readStore() {
       const worker = await serviceWorker();
-      return worker.evaluate(async () => {
+      return worker.evaluate(readLensDatabase).then(sortStore);
+    },
+    async burstIndexes(urlPart) {
+      const worker = await serviceWorker();
+      return worker.evaluate(async (part) => {
         const db: IDBDatabase = await new Promise((resolveOpen, reject) => {
           const request = indexedDB.open('identity-lens');
           request.onsuccess = () => resolveOpen(request.result);
           request.onerror = () => reject(request.error);
         });
-        const all = <T>(store: string): Promise<T[]> =>
-          new Promise((resolveAll, reject) => {
-            const request = db.transaction(store).objectStore(store).getAll();
-            request.onsuccess = () => resolveAll(request.result as T[]);
-            request.onerror = () => reject(request.error);
-          });
-        const result = {
-          sessions: await all<StoredSession>('sessions'),
-          records: await all<StoredRecord>('records'),
-          findings: db.objectStoreNames.contains('findings') ? await all<StoredFinding>('findings') : [],
-        };
+        const found: { indexes: number[]; sessionId: string | null } = { indexes: [], sessionId: null };
+        await new Promise<void>((resolveScan, reject) => {
+          const request = db.transaction('records').objectStore('records').openCursor();
+          request.onerror = () => reject(request.error);
+          request.onsuccess = () => {
+            const cursor = request.result;
+            if (!cursor) return resolveScan();
+            const record = cursor.value as { kind: string; args?: unknown[]; frameUrl?: string; sessionId: string };
+            if (record.kind === 'call' && record.args?.[0] === 'Burst' && record.frameUrl?.includes(part)) {
+              found.indexes.push((record.args[1] as { i: number }).i);
+              found.sessionId = record.sessionId;
+            }
+            cursor.continue();
+          };
+        });
         db.close();
-        return result;
-      }).then(({ sessions, records, findings }) => ({ sessions, records: records.sort(compareRecords), findings }));
+        found.indexes.sort((a, b) => a - b);
+        return found;
+      }, urlPart);
     },
     async close() {
       await context.close();
@@ -117,6 +143,39 @@ export async function launchWithExtension(options: { headless?: boolean } = {}):
     },
   };
 }
+
+export interface LensStore {
+  sessions: StoredSession[];
+  records: StoredRecord[];
+  findings: StoredFinding[];
+}
+
+/**
+ * Reads everything Identity Lens stored. Runs inside the extension (its service
+ * worker in Chromium, an extension page in Firefox), so it uses nothing but globals.
+ */
+export async function readLensDatabase(): Promise<LensStore> {
+  const db: IDBDatabase = await new Promise((resolveOpen, reject) => {
+    const request = indexedDB.open('identity-lens');
+    request.onsuccess = () => resolveOpen(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const all = <T>(store: string): Promise<T[]> =>
+    new Promise((resolveAll, reject) => {
+      const request = db.transaction(store).objectStore(store).getAll();
+      request.onsuccess = () => resolveAll(request.result as T[]);
+      request.onerror = () => reject(request.error);
+    });
+  const result = {
+    sessions: await all<StoredSession>('sessions'),
+    records: await all<StoredRecord>('records'),
+    findings: db.objectStoreNames.contains('findings') ? await all<StoredFinding>('findings') : [],
+  };
+  db.close();
+  return result;
+}
+
+export const sortStore = (store: LensStore): LensStore => ({ ...store, records: [...store.records].sort(compareRecords) });
 
 /**
  * The same Chromium without the extension: what a page does here is what it must do with

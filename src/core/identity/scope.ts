@@ -1,14 +1,27 @@
 import type { LensRecord, PageRecord } from '../../protocol/records';
 
+/**
+ * Parsed origins by URL. A session's records name a handful of frame URLs over and over,
+ * and parsing a URL per record was a tenth of the background's time in a 100,000-call burst.
+ */
+const origins = new Map<string, string>();
+const MAX_CACHED_ORIGINS = 512;
+
 /** Identity lives per origin (cookies and localStorage are per site): each origin is a scope. */
 export function originOf(url: string | null | undefined): string {
   if (!url) return 'unknown';
+  const cached = origins.get(url);
+  if (cached !== undefined) return cached;
+  let origin: string;
   try {
     const parsed = new URL(url);
-    return parsed.origin === 'null' ? url : parsed.origin;
+    origin = parsed.origin === 'null' ? url : parsed.origin;
   } catch {
-    return 'unknown';
+    origin = 'unknown';
   }
+  if (origins.size >= MAX_CACHED_ORIGINS) origins.clear();
+  origins.set(url, origin);
+  return origin;
 }
 
 const PAGE_KINDS: ReadonlySet<string> = new Set(['call', 'call-result', 'event', 'instance', 'storage', 'lifecycle', 'hook-error']);
