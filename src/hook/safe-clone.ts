@@ -135,8 +135,9 @@ export function safeClone(value: unknown, limits: CloneLimits = DEFAULT_CLONE_LI
     const length = keys.length < limits.maxKeys ? keys.length : limits.maxKeys;
     for (let i = 0; i < length; i += 1) {
       const key = keys[i] as string;
-      // `__proto__` as an own data key must stay data, never become a prototype.
-      defineProperty(out, key, {
+      // An own `__proto__` key is kept as data under another name: copied as is, later code
+      // could make it a prototype, and the bridge drops any record that holds one.
+      defineProperty(out, key === '__proto__' ? '$il:__proto__' : key, {
         value: readProperty(obj, key, depth),
         enumerable: true,
         writable: true,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { safeClone } from '../../src/hook/safe-clone';
+import { forbiddenKeyPath } from '../../src/protocol/guards';
 
 describe('safeClone', () => {
   it('copies plain JSON data unchanged', () => {
@@ -61,11 +62,14 @@ describe('safeClone', () => {
     expect(JSON.stringify(safeClone(root))).toContain('"$il":"depth"');
   });
 
-  it('keeps a `__proto__` own key as data, never as a prototype', () => {
+  it('keeps a `__proto__` own key as data under `$il:__proto__`, never as a prototype', () => {
     const hostile = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as object;
     const cloned = safeClone(hostile) as Record<string, unknown>;
     expect(Object.getPrototypeOf(cloned)).toBe(Object.prototype);
-    expect(Object.hasOwn(cloned, '__proto__')).toBe(true);
+    // The bridge drops any record holding a `__proto__` key: the call would be lost.
+    expect(Object.hasOwn(cloned, '__proto__')).toBe(false);
+    expect(forbiddenKeyPath(cloned)).toBeNull();
+    expect(cloned).toEqual({ '$il:__proto__': { polluted: true }, a: 1 });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
