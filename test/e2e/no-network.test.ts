@@ -53,6 +53,9 @@ describe('network', () => {
       await waitFor('the anonymousId read', async () => (await shop.textContent('#anon-output')) !== '—');
       await shop.click('#signup-redirect');
       await shop.waitForURL(/\/cart\.html\?wk=net$/);
+      // Leaving while analytics.js still loads makes it report "Failed to load" to its default
+      // metrics host, api.segment.io: the page's request, not the extension's.
+      await waitForAnalytics(shop);
       await shop.goto(`${server.origin}/npm.html?wk=net`);
       await waitFor('the npm build', () => shop.evaluate(() => document.querySelector('#signup') !== null));
       await shop.click('#signup');
