@@ -15,7 +15,7 @@ import type {
 } from '../protocol/records';
 import { messageIdsOf, parseTrackingBody, recogniseUrl } from '../core/tracking-api';
 import { cookieDigest, cookieDomainMatches, isIdentityCookie, toCookieDetails, type BrowserCookie } from './cookies';
-import type { StoredRecord } from './db';
+import type { StoredRecord, StoredSession } from './db';
 import { classifyCommit } from './navigation';
 import { createKeyedQueue, type Clock, type SessionStore } from './session-store';
 
@@ -32,6 +32,10 @@ export interface CaptureDeps {
   readonly onSessionEnded?: (sessionId: string, tabId: number) => Promise<void>;
   /** Whether capture is on for a page's site (the popup's switch); on when not given. */
   readonly captureEnabled?: (url: string | null) => Promise<boolean>;
+  /** Told when a tab's first Segment activity starts a session. */
+  readonly onSessionStarted?: (session: StoredSession) => void;
+  /** Told of every session deleted (the library, the popup's Clear, retention). */
+  readonly onSessionDeleted?: (session: StoredSession) => void;
 }
 
 export interface MessageSender {
@@ -213,6 +217,7 @@ export function createCaptureService(deps: CaptureDeps) {
     const pending = pendingCommits.get(tabId);
     pendingCommits.delete(tabId);
     const session = await store.sessionForTab(tabId, pending?.url ?? url, pending?.timeStamp ?? at);
+    deps.onSessionStarted?.(session);
     if (pending) {
       const navigation = navigationRecord(pending, classifyCommit(pending.transitionType, pending.transitionQualifiers));
       await store.appendRecords(session, { tabId, frameId: 0 }, [navigation]);
@@ -419,6 +424,24 @@ export function createCaptureService(deps: CaptureDeps) {
         await store.endSession(tabId, clock.now());
         if (session) await deps.onSessionEnded?.(session.id, tabId);
       });
+    },
+
+    /**
+     * Deletes sessions with their records and findings, and returns those deleted.
+     * A session still recording is deleted in its tab's turn, so that a write already
+     * under way for it cannot put it back.
+     */
+    async deleteSessions(ids: readonly string[]): Promise<StoredSession[]> {
+      const deleted: StoredSession[] = [];
+      for (const id of ids) {
+        const found = await store.getSession(id);
+        if (!found) continue;
+        const gone = found.openTabId === undefined ? await store.deleteSession(id) : await perTab(found.tabId, () => store.deleteSession(id));
+        if (!gone) continue;
+        deleted.push(gone);
+        deps.onSessionDeleted?.(gone);
+      }
+      return deleted;
     },
 
     /** runtime.onStartup: a new browser session, so tabs from before are gone. */

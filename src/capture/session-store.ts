@@ -166,6 +166,27 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
 
     listOpenSessions: (): Promise<StoredSession[]> => db.getAllFromIndex('sessions', 'byOpenTab'),
 
+    getSession: (id: string): Promise<StoredSession | undefined> => db.get('sessions', id),
+
+    /** Deletes a session with its records and findings, all or nothing; returns it, or undefined when it was not stored. */
+    async deleteSession(id: string): Promise<StoredSession | undefined> {
+      const tx = db.transaction(['sessions', 'records', 'findings'], 'readwrite');
+      const existing = await tx.objectStore('sessions').get(id);
+      if (existing === undefined) {
+        await tx.done;
+        return undefined;
+      }
+      const recordKeys = await tx.objectStore('records').index('bySessionTime').getAllKeys(IDBKeyRange.bound([id, -Infinity, -Infinity], [id, Infinity, Infinity]));
+      const findingKeys = await tx.objectStore('findings').index('bySession').getAllKeys(id);
+      await Promise.all([
+        tx.objectStore('sessions').delete(id),
+        ...recordKeys.map((key) => tx.objectStore('records').delete(key)),
+        ...findingKeys.map((key) => tx.objectStore('findings').delete(key)),
+        tx.done,
+      ]);
+      return existing;
+    },
+
     listSessions: (): Promise<StoredSession[]> => db.getAllFromIndex('sessions', 'byStart'),
 
     /**

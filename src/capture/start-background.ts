@@ -60,10 +60,14 @@ export function startBackground(): void {
         evaluator.recordsStored(sessionId, tabId, records);
       },
       onSessionEnded: (sessionId, tabId) => evaluator.sessionEnded(sessionId, tabId),
+      // The tab's next record starts a new session; until then its badge shows nothing.
+      onSessionDeleted: (session) => {
+        if (session.endedAt === null) showBadge(session.tabId, { error: 0, warning: 0 });
+      },
       captureEnabled: async (url) => url === null || !(await captureDisabled).includes(originOf(url)),
     }),
   );
-  const requests = Promise.all([database, sessions, findings]).then(([db, store, evaluator]) =>
+  const requests = Promise.all([database, sessions, findings, service]).then(([db, store, evaluator, capture]) =>
     createUiRequests({
       db,
       store,
@@ -72,8 +76,7 @@ export function startBackground(): void {
       version: browser.runtime.getManifest().version,
       now: () => Date.now(),
       captureDisabled: () => captureDisabled,
-      // The tab's next record starts a new session; until then its badge shows nothing.
-      onOpenSessionDeleted: (tabId) => showBadge(tabId, { error: 0, warning: 0 }),
+      deleteSessions: (ids) => capture.deleteSessions(ids),
       setCaptureDisabled: async (origins) => {
         captureDisabled = Promise.resolve([...origins]);
         await browser.storage.local.set({ [CAPTURE_DISABLED_KEY]: [...origins] });

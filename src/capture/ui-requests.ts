@@ -22,8 +22,8 @@ export interface UiRequestDeps {
   readonly now: () => number;
   readonly captureDisabled: () => Promise<readonly string[]>;
   readonly setCaptureDisabled: (origins: readonly string[]) => Promise<void>;
-  /** Told when an open session (a live tab's) is deleted, so its badge can be cleared. */
-  readonly onOpenSessionDeleted?: (tabId: number) => void;
+  /** The capture service's delete: the one way a session goes, in its tab's turn when it is still recording. */
+  readonly deleteSessions: (ids: readonly string[]) => Promise<readonly Session[]>;
 }
 
 function isRequest(message: unknown): message is UiRequest {
@@ -39,29 +39,6 @@ export function createUiRequests(deps: UiRequestDeps) {
     return Promise.all(
       sessions.map(async (session) => ({ session: publicSession(session), records: await deps.store.recordsOf(session.id), findings: await deps.findings.findingsOf(session.id) })),
     );
-  }
-
-  async function deleteSessions(ids: readonly string[]): Promise<number> {
-    let deleted = 0;
-    for (const id of ids) {
-      const tx = deps.db.transaction(['sessions', 'records', 'findings'], 'readwrite');
-      const existing = await tx.objectStore('sessions').get(id);
-      if (existing === undefined) {
-        await tx.done;
-        continue;
-      }
-      const recordKeys = await tx.objectStore('records').index('bySessionTime').getAllKeys(IDBKeyRange.bound([id, -Infinity, -Infinity], [id, Infinity, Infinity]));
-      const findingKeys = await tx.objectStore('findings').index('bySession').getAllKeys(id);
-      await Promise.all([
-        tx.objectStore('sessions').delete(id),
-        ...recordKeys.map((key) => tx.objectStore('records').delete(key)),
-        ...findingKeys.map((key) => tx.objectStore('findings').delete(key)),
-        tx.done,
-      ]);
-      deleted += 1;
-      if (existing.endedAt === null) deps.onOpenSessionDeleted?.(existing.tabId);
-    }
-    return deleted;
   }
 
   /** All or nothing: every session of the file is stored in one transaction, or none is. */
@@ -154,7 +131,6 @@ export function createUiRequests(deps: UiRequestDeps) {
   }
 
   return {
-    deleteSessions,
     importSessions,
     exportSessions,
     tabSummary,
@@ -170,7 +146,7 @@ export function createUiRequests(deps: UiRequestDeps) {
             return { ok: true, sessions: counted };
           }
           case 'delete-sessions':
-            return { ok: true, deleted: await deleteSessions(Array.isArray(message.ids) ? message.ids.filter((id) => typeof id === 'string') : []) };
+            return { ok: true, deleted: (await deps.deleteSessions(Array.isArray(message.ids) ? message.ids.filter((id) => typeof id === 'string') : [])).length };
           case 'import-sessions':
             return typeof message.text === 'string' ? await importSessions(message.text) : { ok: false, error: 'Nothing to import.' };
           case 'export-sessions':

@@ -240,6 +240,17 @@ describe('navigation and session lifetime', () => {
     expect(sessions.map((s) => s.endedAt === null)).toEqual([false, true]);
   });
 
+  it('deletes a recording session in its tab\'s turn, so a write under way cannot bring it back', async () => {
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('p:1')]), sender(7));
+    const [open] = await store.listSessions();
+    const write = service.handleBridgeMessage(bridgeMessage([lifecycle('p:2'), lifecycle('p:3')]), sender(7));
+    const deleted = await service.deleteSessions([open?.id ?? '', 'no-such-session']);
+    await write;
+    expect(deleted.map((s) => s.id)).toEqual([open?.id]);
+    expect(await store.getSession(open?.id ?? '')).toBeUndefined();
+    expect((await db.getAll('records')).filter((r) => r.sessionId === open?.id)).toEqual([]);
+  });
+
   it('ends sessions left open by a previous browser run', async () => {
     await service.handleBridgeMessage(bridgeMessage([lifecycle('p:1')]), sender(1));
     await service.handleBridgeMessage(bridgeMessage([lifecycle('p:2')]), sender(2));

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createCaptureService } from '../../src/capture/capture-service';
 import { openLensDatabase, type LensDatabase } from '../../src/capture/db';
 import { createFindingsService } from '../../src/capture/findings-service';
 import { createSessionStore } from '../../src/capture/session-store';
@@ -31,6 +32,15 @@ beforeEach(async () => {
   clearedBadges = [];
   const store = createSessionStore(db);
   const findings = createFindingsService({ db, ruleOptions: async () => ({}), showCount: () => {}, later: () => {} });
+  const capture = createCaptureService({
+    store,
+    clock: { now: () => 1_790_000_900_000, randomId: () => 'r' },
+    getCookies: async () => [],
+    userApiHosts: async () => [],
+    onSessionDeleted: (session) => {
+      if (session.endedAt === null) clearedBadges.push(session.tabId);
+    },
+  });
   requests = createUiRequests({
     db,
     store,
@@ -40,7 +50,7 @@ beforeEach(async () => {
     now: () => 1_790_000_900_000,
     captureDisabled: async () => disabled,
     setCaptureDisabled: async (origins) => void (disabled = [...origins]),
-    onOpenSessionDeleted: (tabId) => clearedBadges.push(tabId),
+    deleteSessions: (ids) => capture.deleteSessions(ids),
   });
 });
 
