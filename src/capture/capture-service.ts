@@ -18,6 +18,7 @@ import { cookieDigest, cookieDomainMatches, isIdentityCookie, toCookieDetails, t
 import type { StoredRecord, StoredSession } from './db';
 import { classifyCommit } from './navigation';
 import { createKeyedQueue, type Clock, type SessionStore } from './session-store';
+import { isStorageUnavailable, StorageFullError } from './storage-errors';
 
 /** What the capture service needs from the browser; the background passes the real APIs, tests pass fakes. */
 export interface CaptureDeps {
@@ -36,6 +37,19 @@ export interface CaptureDeps {
   readonly onSessionStarted?: (session: StoredSession) => void;
   /** Told of every session deleted (the library, the popup's Clear, retention). */
   readonly onSessionDeleted?: (session: StoredSession) => void;
+  /** What to do when the browser refuses to store more; without it a refusal is a plain error. */
+  readonly room?: RoomForRecords;
+}
+
+export interface RoomForRecords {
+  /** Whether capture is paused for lack of room already (then nothing more is evicted for it). */
+  isPaused(): boolean;
+  /** Frees room by the retention plan (oldest ended sessions). */
+  freeSpace(): Promise<unknown>;
+  /** The write was refused again after that: capture pauses. */
+  paused(error: unknown): Promise<void>;
+  /** A capture write succeeded: capture resumes if it was paused. */
+  stored(): Promise<void>;
 }
 
 export interface MessageSender {
@@ -139,10 +153,12 @@ const wireRecordId = (sessionId: string, requestId: string): string => `wire:${s
  */
 export function createCaptureService(deps: CaptureDeps) {
   const { clock } = deps;
+  const { room } = deps;
   const store: SessionStore = {
     ...deps.store,
     async appendRecords(session, provenance, records) {
       const added = await deps.store.appendRecords(session, provenance, records);
+      await room?.stored();
       if (added > 0) {
         const stored = records.map((record) => ({ ...record, sessionId: session.id, tabId: provenance.tabId, frameId: provenance.frameId }));
         deps.onRecordsStored?.(session.id, session.tabId, stored);
@@ -151,10 +167,40 @@ export function createCaptureService(deps: CaptureDeps) {
     },
     async putRecord(session, record) {
       await deps.store.putRecord(session, record);
+      await room?.stored();
       deps.onRecordsStored?.(session.id, session.tabId, [record]);
     },
   };
-  const perTab = createKeyedQueue();
+
+  /**
+   * Runs a tab's work; when the browser refuses to store it (a full disk, a quota),
+   * frees room by the retention plan and tries once more, then pauses capture.
+   * Every write is idempotent by record id, so trying again stores nothing twice.
+   * While paused, nothing more is evicted: the first refusal freed what retention
+   * allows, and the user decides the rest (delete sessions, lower the limits).
+   */
+  async function withRoom<T>(task: () => Promise<T>): Promise<T> {
+    try {
+      return await task();
+    } catch (first) {
+      if (!room || !isStorageUnavailable(first)) throw first;
+      let refusal: unknown = first;
+      if (!room.isPaused()) {
+        await room.freeSpace().catch(() => undefined);
+        try {
+          return await task();
+        } catch (again) {
+          if (!isStorageUnavailable(again)) throw again;
+          refusal = again;
+        }
+      }
+      await room.paused(refusal);
+      throw new StorageFullError(refusal);
+    }
+  }
+
+  const queue = createKeyedQueue();
+  const perTab = <T>(tabId: number, task: () => Promise<T>): Promise<T> => queue(tabId, () => withRoom(task));
   let seq = 0;
   const nextSeq = (): number => (seq += 1);
   const backgroundId = (prefix: string): string => `${prefix}:${clock.randomId()}`;
@@ -246,7 +292,7 @@ export function createCaptureService(deps: CaptureDeps) {
       const pageUrl = sender.tab?.url ?? sender.url ?? null;
       // Switched off for this site: acknowledged (so the bridge does not resend) and dropped.
       if (deps.captureEnabled && !(await deps.captureEnabled(pageUrl))) return { ok: true, stored: 0, sessionId: '' };
-      return perTab(tabId, async () => {
+      const storing = perTab(tabId, async () => {
         const session = await sessionFor(tabId, pageUrl, clock.now());
         const extra: BackgroundRecord[] = [];
         if (Object.keys(dropped).length > 0) {
@@ -257,7 +303,12 @@ export function createCaptureService(deps: CaptureDeps) {
         await learnApiHosts(session.id, records);
         const cookieUrl = cookieCheckUrl(records);
         if (cookieUrl !== null) await snapshotCookies(session.id, tabId, cookieUrl);
-        return { ok: true, stored, sessionId: session.id };
+        return { ok: true as const, stored, sessionId: session.id };
+      });
+      // The bridge keeps the batch in the page and resends it with backoff until there is room.
+      return storing.catch((error: unknown) => {
+        if (error instanceof StorageFullError) return { ok: false, error: 'storage-full', retry: true };
+        throw error;
       });
     },
 
@@ -436,7 +487,8 @@ export function createCaptureService(deps: CaptureDeps) {
       for (const id of ids) {
         const found = await store.getSession(id);
         if (!found) continue;
-        const gone = found.openTabId === undefined ? await store.deleteSession(id) : await perTab(found.tabId, () => store.deleteSession(id));
+        // Not through withRoom: freeing room deletes sessions, and must not wait on itself.
+        const gone = found.openTabId === undefined ? await store.deleteSession(id) : await queue(found.tabId, () => store.deleteSession(id));
         if (!gone) continue;
         deleted.push(gone);
         deps.onSessionDeleted?.(gone);

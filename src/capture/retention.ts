@@ -1,3 +1,4 @@
+import type { EvictionReason } from '../protocol/ui-messages';
 import type { RetentionSettings } from './settings';
 
 /** What eviction needs to know of a stored session. */
@@ -9,7 +10,7 @@ export interface SessionFootprint {
   readonly open: boolean;
 }
 
-export type EvictionReason = 'sessions' | 'size' | 'storage-full';
+export type { EvictionReason };
 
 export interface EvictionPlan {
   /** Oldest first. */

@@ -8,7 +8,7 @@ import { toHar, toNdjson } from '../core/export/wire-formats';
 import type { RuleOptions } from '../core/rules/rule';
 import type { Finding } from '../protocol/findings';
 import type { Session } from '../protocol/records';
-import { UI_REQUEST_CHANNEL, type TabSummary, type UiRequest, type UiResponse } from '../protocol/ui-messages';
+import { UI_REQUEST_CHANNEL, type StorageState, type TabSummary, type UiRequest, type UiResponse } from '../protocol/ui-messages';
 import type { LensDatabase, StoredSession } from './db';
 import type { FindingsService } from './findings-service';
 import type { SessionStore } from './session-store';
@@ -24,6 +24,9 @@ export interface UiRequestDeps {
   readonly setCaptureDisabled: (origins: readonly string[]) => Promise<void>;
   /** The capture service's delete: the one way a session goes, in its tab's turn when it is still recording. */
   readonly deleteSessions: (ids: readonly string[]) => Promise<readonly Session[]>;
+  /** Capture status and the retention notice, as the background holds them. */
+  readonly storageState: () => Promise<StorageState>;
+  readonly dismissRetentionNotice: () => Promise<void>;
 }
 
 function isRequest(message: unknown): message is UiRequest {
@@ -160,6 +163,11 @@ export function createUiRequests(deps: UiRequestDeps) {
             await deps.setCaptureDisabled([...disabled]);
             return { ok: true };
           }
+          case 'storage-state':
+            return { ok: true, storage: await deps.storageState() };
+          case 'dismiss-retention-notice':
+            await deps.dismissRetentionNotice();
+            return { ok: true };
           default:
             return { ok: false, error: 'Unknown request.' };
         }

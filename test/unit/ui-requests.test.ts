@@ -6,7 +6,7 @@ import { createSessionStore } from '../../src/capture/session-store';
 import { createUiRequests, type UiRequests } from '../../src/capture/ui-requests';
 import { evaluateSession } from '../../src/core/engine';
 import { createSessionFile } from '../../src/core/export/session-file';
-import { UI_REQUEST_CHANNEL, type UiResponse } from '../../src/protocol/ui-messages';
+import { UI_REQUEST_CHANNEL, type RetentionNotice, type UiResponse } from '../../src/protocol/ui-messages';
 import { sessionOf } from './helpers/fake-ui-transport';
 import { createSessionBuilder } from './helpers/session-builder';
 
@@ -14,6 +14,7 @@ let db: LensDatabase;
 let requests: UiRequests;
 let disabled: string[];
 let clearedBadges: number[];
+let notice: RetentionNotice | null;
 let name = 0;
 
 function exported(id = 's1'): string {
@@ -30,6 +31,7 @@ beforeEach(async () => {
   db = await openLensDatabase(`requests-${(name += 1)}`);
   disabled = [];
   clearedBadges = [];
+  notice = { at: 1_790_000_000_000, evicted: 3, reason: 'sessions', maxSessions: 100, maxMegabytes: 500 };
   const store = createSessionStore(db);
   const findings = createFindingsService({ db, ruleOptions: async () => ({}), showCount: () => {}, later: () => {} });
   const capture = createCaptureService({
@@ -51,6 +53,8 @@ beforeEach(async () => {
     captureDisabled: async () => disabled,
     setCaptureDisabled: async (origins) => void (disabled = [...origins]),
     deleteSessions: (ids) => capture.deleteSessions(ids),
+    storageState: async () => ({ capture: { state: 'capturing' }, notice }),
+    dismissRetentionNotice: async () => void (notice = null),
   });
 });
 
@@ -94,6 +98,12 @@ describe('session library requests', () => {
     const off = (await ask({ type: 'tab-summary', tabId: 3, url: 'https://shop.example/cart' })) as { summary: { captureEnabled: boolean } };
     expect(off.summary.captureEnabled).toBe(false);
     expect(await requests.handle({ channel: 'someone-else' })).toBeUndefined();
+  });
+
+  it('tells the capture status and the retention notice, and dismisses the notice', async () => {
+    expect(await ask({ type: 'storage-state' })).toEqual({ ok: true, storage: { capture: { state: 'capturing' }, notice: { at: 1_790_000_000_000, evicted: 3, reason: 'sessions', maxSessions: 100, maxMegabytes: 500 } } });
+    expect(await ask({ type: 'dismiss-retention-notice' })).toEqual({ ok: true });
+    expect(await ask({ type: 'storage-state' })).toMatchObject({ storage: { notice: null } });
   });
 
   it('gives the identity and the top findings of an open session', async () => {
