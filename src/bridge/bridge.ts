@@ -74,7 +74,10 @@ export function createBridge(transport: BridgeTransport): Bridge {
       (reply) => {
         if (isAck(reply)) {
           inFlight.delete(batch);
+          const wasFailing = failures > 0;
           failures = 0;
+          // Records held back while the background was refusing go now.
+          if (wasFailing && pending.length > 0) scheduleFlush(0);
           return;
         }
         if (isRefusal(reply)) {
@@ -104,7 +107,13 @@ export function createBridge(transport: BridgeTransport): Bridge {
     scheduleFlush(delay);
   };
 
-  const flush = (): void => {
+  /**
+   * Sends what is pending. While the background is refusing (stopped, or out of
+   * room for hours), one batch goes per retry and the rest waits for its answer:
+   * resending everything each time would copy the whole backlog to a background
+   * that cannot take it.
+   */
+  const flush = (everything: boolean = failures === 0): void => {
     flushScheduled = false;
     const hasDrops = Object.keys(droppedSinceLastSend).length > 0;
     if (pending.length === 0 && !hasDrops) return;
@@ -115,13 +124,13 @@ export function createBridge(transport: BridgeTransport): Bridge {
       droppedSinceLastSend = {};
       batchNumber += 1;
       send(batchNumber, records, dropped);
-    } while (pending.length > 0);
+    } while (pending.length > 0 && everything);
   };
 
   function scheduleFlush(delay: number): void {
     if (flushScheduled) return;
     flushScheduled = true;
-    transport.setTimer(flush, delay);
+    transport.setTimer(() => flush(), delay);
   }
 
   transport.listenToPage((detail) => {
@@ -151,19 +160,25 @@ export function createBridge(transport: BridgeTransport): Bridge {
       transport.postToPage({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'bridge-ready' });
       return;
     }
+    let leaving = false;
     for (const record of message.records) {
       const checked = validatePageRecord(record);
-      if (checked.ok) pending.push(checked.value);
-      else countDrop(checked.reason);
+      if (checked.ok) {
+        pending.push(checked.value);
+        if (checked.value.kind === 'lifecycle' && checked.value.event === 'pagehide') leaving = true;
+      } else countDrop(checked.reason);
     }
-    // At once, not on a timer: this may be the batch the hook flushed at pagehide.
-    flush();
+    // At once, not on a timer: this may be the batch the hook flushed at pagehide, and
+    // then everything goes, whatever the background said before. While the background
+    // refuses, other records wait for the retry already scheduled (or in flight).
+    if (leaving) flush(true);
+    else if (failures === 0) flush();
   });
   // The hook may have said hello before we listened; announce ourselves as well.
   transport.postToPage({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'bridge-ready' });
 
   return {
-    flush,
+    flush: () => flush(true),
     get pending() {
       return pending.length;
     },
