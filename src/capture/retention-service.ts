@@ -25,6 +25,12 @@ export interface RetentionDeps {
   later(callback: () => void, ms: number): void;
 }
 
+/** Bytes Identity Lens stores: Chrome says what IndexedDB alone uses; elsewhere the origin's total is close enough. */
+export async function estimateStorageUsage(): Promise<number | null> {
+  const estimate = await navigator.storage.estimate();
+  return (estimate as { usageDetails?: { indexedDB?: number } }).usageDetails?.indexedDB ?? estimate.usage ?? null;
+}
+
 export function parseNotice(value: unknown): RetentionNotice | null {
   if (typeof value !== 'object' || value === null) return null;
   const { at, evicted, reason, maxSessions, maxMegabytes } = value as Record<string, unknown>;

@@ -2,7 +2,7 @@ import browser, { type Cookies, type WebNavigation, type WebRequest } from 'webe
 import { createCaptureService, type CaptureService } from './capture-service';
 import { CAPTURE_STATUS_KEY, createCaptureStatus } from './capture-status';
 import { keepLensDatabaseOpen } from './db';
-import { createRetentionService, parseNotice, RETENTION_NOTICE_KEY } from './retention-service';
+import { createRetentionService, estimateStorageUsage, parseNotice, RETENTION_NOTICE_KEY } from './retention-service';
 import { createFindingsService, type FindingsService } from './findings-service';
 import { createSessionStore, systemClock } from './session-store';
 import { createUiHub } from './ui-hub';
@@ -61,11 +61,7 @@ export function startBackground(): void {
   const retention = createRetentionService({
     listSessions: async () => (await (await sessions).listSessions()).map((s) => ({ id: s.id, startedAt: s.startedAt, recordCount: s.recordCount, open: s.openTabId !== undefined })),
     deleteSessions: async (ids) => (await service).deleteSessions(ids),
-    usage: async () => {
-      const estimate = await navigator.storage.estimate();
-      // Chrome says what IndexedDB alone uses; elsewhere the origin's total is close enough.
-      return (estimate as { usageDetails?: { indexedDB?: number } }).usageDetails?.indexedDB ?? estimate.usage ?? null;
-    },
+    usage: estimateStorageUsage,
     settings: async () => normaliseRetention((await local.get(RETENTION_KEY))[RETENTION_KEY]),
     loadNotice: async () => parseNotice((await local.get(RETENTION_NOTICE_KEY))[RETENTION_NOTICE_KEY]),
     saveNotice: (notice) => (notice ? local.set({ [RETENTION_NOTICE_KEY]: notice }) : local.remove(RETENTION_NOTICE_KEY)),
