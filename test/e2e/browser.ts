@@ -44,9 +44,10 @@ export interface LensBrowser {
   close(): Promise<void>;
 }
 
-export async function launchWithExtension(options: { headless?: boolean } = {}): Promise<LensBrowser> {
+export async function launchWithExtension(options: { headless?: boolean; userDataDir?: string } = {}): Promise<LensBrowser> {
   assertExtensionBuilt();
-  const userDataDir = mkdtempSync(join(tmpdir(), 'identity-lens-e2e-'));
+  // A profile the caller prepared (a small disk under it) is the caller's to remove.
+  const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'identity-lens-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: findChromium(),
     headless: options.headless ?? true,
@@ -113,7 +114,7 @@ export async function launchWithExtension(options: { headless?: boolean } = {}):
     },
     async close() {
       await context.close();
-      rmSync(userDataDir, { recursive: true, force: true });
+      if (!options.userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     },
   };
 }
