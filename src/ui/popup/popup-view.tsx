@@ -19,9 +19,16 @@ export function PopupView({ store, platform }: { store: PopupStore; platform: Vi
     return (
       <div class="popup">
         {notes}
-        <p class="notice-error" role="alert">
-          {store.error.value}
-        </p>
+        {storage?.capture.state === 'paused-storage-full' ? (
+          // The summary is read from the same full storage: the pause above says why, the details stay at hand.
+          <p class="muted" title={store.error.value}>
+            This tab's summary can be read again once there is room.
+          </p>
+        ) : (
+          <p class="notice-error" role="alert">
+            {store.error.value}
+          </p>
+        )}
       </div>
     );
   if (!summary) return <p class="muted">Loading…</p>;

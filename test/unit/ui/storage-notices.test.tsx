@@ -68,6 +68,18 @@ describe('popup', () => {
     expect(background.asked).toContain('dismiss-retention-notice');
   });
 
+  it('says the summary waits for room when storage cannot be read while paused, keeping the browser\'s words at hand', async () => {
+    const background = fakeBackground({ capture: paused, notice: null });
+    const request = async (message: UiRequest): Promise<UiResponse> =>
+      message.type === 'tab-summary' ? { ok: false, error: 'Internal error opening backing store for indexedDB.open.' } : background.request(message);
+    const store = createPopupStore({ request, tab: { id: 4, url: 'https://shop.example/' }, openLibrary: () => {}, save: () => {} });
+    render(<PopupView store={store} platform={platform} />);
+    await act(() => store.load());
+    await waitFor(() => expect(screen.getByText("This tab's summary can be read again once there is room.")).toBeTruthy());
+    expect(screen.getByText("This tab's summary can be read again once there is room.").getAttribute('title')).toBe('Internal error opening backing store for indexedDB.open.');
+    expect(screen.getAllByRole('alert').map((a) => a.className)).toEqual(['capture-paused']);
+  });
+
   it('shows neither when capture runs and nothing was removed', async () => {
     const background = fakeBackground({ capture: { state: 'capturing' }, notice: null });
     const store = createPopupStore({ request: background.request, tab: { id: 4, url: 'https://shop.example/' }, openLibrary: () => {}, save: () => {} });
