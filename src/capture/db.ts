@@ -16,6 +16,8 @@ export type StoredSession = Session & {
   readonly openTabId?: number;
   /** Hash of the last identity-cookie snapshot recorded, to record only changes. */
   readonly cookieDigest?: string;
+  /** When the session was imported from a file: retention counts its age from then. */
+  readonly importedAt?: number;
 };
 
 /** A finding as stored: the rule engine's finding, with its session. */

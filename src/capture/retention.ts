@@ -1,4 +1,5 @@
 import type { EvictionReason } from '../protocol/ui-messages';
+import type { StoredSession } from './db';
 import type { RetentionSettings } from './settings';
 
 /** What eviction needs to know of a stored session. */
@@ -18,6 +19,14 @@ export interface EvictionPlan {
   /** What made the plan evict; null when nothing needs to go. */
   readonly reason: EvictionReason | null;
 }
+
+/** A stored session as eviction sees it. An imported session ages from its import: an old capture opened to look at it must not be the first to go. */
+export const footprintOf = (session: StoredSession): SessionFootprint => ({
+  id: session.id,
+  startedAt: session.importedAt ?? session.startedAt,
+  recordCount: session.recordCount,
+  open: session.openTabId !== undefined,
+});
 
 export const BYTES_PER_MEGABYTE = 1024 * 1024;
 

@@ -2,6 +2,7 @@ import browser, { type Cookies, type WebNavigation, type WebRequest } from 'webe
 import { createCaptureService, type CaptureService } from './capture-service';
 import { CAPTURE_STATUS_KEY, createCaptureStatus } from './capture-status';
 import { keepLensDatabaseOpen } from './db';
+import { footprintOf } from './retention';
 import { createRetentionService, estimateStorageUsage, parseNotice, RETENTION_NOTICE_KEY } from './retention-service';
 import { createFindingsService, type FindingsService } from './findings-service';
 import { createSessionStore, systemClock } from './session-store';
@@ -59,7 +60,7 @@ export function startBackground(): void {
     now: () => Date.now(),
   });
   const retention = createRetentionService({
-    listSessions: async () => (await (await sessions).listSessions()).map((s) => ({ id: s.id, startedAt: s.startedAt, recordCount: s.recordCount, open: s.openTabId !== undefined })),
+    listSessions: async () => (await (await sessions).listSessions()).map(footprintOf),
     deleteSessions: async (ids) => (await service).deleteSessions(ids),
     usage: estimateStorageUsage,
     settings: async () => normaliseRetention((await local.get(RETENTION_KEY))[RETENTION_KEY]),
@@ -91,8 +92,11 @@ export function startBackground(): void {
       },
       onSessionStarted: () => retention.schedule(),
       onSessionEnded: async (sessionId, tabId) => {
-        await evaluator.sessionEnded(sessionId, tabId);
-        retention.schedule();
+        try {
+          await evaluator.sessionEnded(sessionId, tabId);
+        } finally {
+          retention.schedule();
+        }
       },
       // The tab's next record starts a new session; until then its badge shows nothing.
       onSessionDeleted: (session) => {
@@ -119,6 +123,7 @@ export function startBackground(): void {
       deleteSessions: (ids) => capture.deleteSessions(ids),
       storageState: async () => ({ capture: await captureStatus.current(), notice: await retention.notice() }),
       dismissRetentionNotice: () => retention.dismissNotice(),
+      onImported: () => retention.schedule(),
       setCaptureDisabled: async (origins) => {
         captureDisabled = Promise.resolve([...origins]);
         await browser.storage.local.set({ [CAPTURE_DISABLED_KEY]: [...origins] });

@@ -27,13 +27,15 @@ export interface UiRequestDeps {
   /** Capture status and the retention notice, as the background holds them. */
   readonly storageState: () => Promise<StorageState>;
   readonly dismissRetentionNotice: () => Promise<void>;
+  /** Sessions were imported (retention may have to make room). */
+  readonly onImported?: () => void;
 }
 
 function isRequest(message: unknown): message is UiRequest {
   return typeof message === 'object' && message !== null && (message as { channel?: unknown }).channel === UI_REQUEST_CHANNEL && typeof (message as { type?: unknown }).type === 'string';
 }
 
-const publicSession = ({ openTabId: _open, cookieDigest: _digest, ...session }: StoredSession): Session => session;
+const publicSession = ({ openTabId: _open, cookieDigest: _digest, importedAt: _imported, ...session }: StoredSession): Session => session;
 
 /** The requests of the popup and the session library: plain async functions over IndexedDB. */
 export function createUiRequests(deps: UiRequestDeps) {
@@ -60,7 +62,7 @@ export function createUiRequests(deps: UiRequestDeps) {
       const id = taken ? `${session.id}-imported-${deps.now().toString(36)}` : session.id;
       const counts = { error: 0, warning: 0, info: 0 };
       for (const f of findings) counts[f.severity] += 1;
-      writes.push(tx.objectStore('sessions').put({ ...session, id, findingCounts: counts, evaluatedRecords: records.length }));
+      writes.push(tx.objectStore('sessions').put({ ...session, id, findingCounts: counts, evaluatedRecords: records.length, importedAt: deps.now() }));
       for (const record of records) writes.push(tx.objectStore('records').put({ ...record, sessionId: id, id: taken ? `${id}:${record.id}` : record.id }));
       for (const finding of findings) {
         const recordIds = taken ? finding.recordIds.map((r) => `${id}:${r}`) : finding.recordIds;
@@ -68,6 +70,7 @@ export function createUiRequests(deps: UiRequestDeps) {
       }
     }
     await Promise.all([...writes, tx.done]);
+    deps.onImported?.();
     return { ok: true, imported: prepared.length };
   }
 

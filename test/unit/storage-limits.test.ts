@@ -5,6 +5,7 @@ import { createBridge } from '../../src/bridge/bridge';
 import { createCaptureService, type CaptureService } from '../../src/capture/capture-service';
 import { createCaptureStatus, type CaptureStatusService } from '../../src/capture/capture-status';
 import { keepLensDatabaseOpen, openLensDatabase, type LensDatabase } from '../../src/capture/db';
+import { footprintOf } from '../../src/capture/retention';
 import { createRetentionService, RECORDS_BETWEEN_CHECKS, type RetentionService } from '../../src/capture/retention-service';
 import { createSessionStore, type SessionStore } from '../../src/capture/session-store';
 import type { RetentionSettings } from '../../src/capture/settings';
@@ -78,7 +79,7 @@ beforeEach(async () => {
     now: () => now,
   });
   retention = createRetentionService({
-    listSessions: async () => (await realStore.listSessions()).map((s) => ({ id: s.id, startedAt: s.startedAt, recordCount: s.recordCount, open: s.openTabId !== undefined })),
+    listSessions: async () => (await realStore.listSessions()).map(footprintOf),
     deleteSessions: (ids) => capture.deleteSessions(ids),
     usage: async () => frozenUsage ?? (await db.count('records')) * RECORD_BYTES,
     settings: async () => settings,
@@ -121,6 +122,14 @@ describe('retention', () => {
     await retention.enforce();
     expect(notice).toMatchObject({ evicted: 3 });
     expect((await store.listSessions()).map((s) => s.id)).toEqual([live]);
+  });
+
+  it('counts an imported session\'s age from its import, so an old capture just imported is not the first to go', async () => {
+    const captured = await recordSession(1, 3);
+    await db.put('sessions', { id: 'imported-old', tabId: -1, title: 'old capture', startedAt: 1_600_000_000_000, endedAt: 1_600_000_100_000, pages: [], currentUrl: null, recordCount: 3, apiHosts: [], importedAt: now + 1 });
+    settings = { maxSessions: 1, maxMegabytes: 500 };
+    expect(await retention.enforce()).toEqual({ ids: [captured], reason: 'sessions' });
+    expect((await store.listSessions()).map((s) => s.id)).toEqual(['imported-old']);
   });
 
   it('evicts by size, and does not evict again while the usage figure still shows the space already freed', async () => {

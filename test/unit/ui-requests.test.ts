@@ -15,6 +15,7 @@ let requests: UiRequests;
 let disabled: string[];
 let clearedBadges: number[];
 let notice: RetentionNotice | null;
+let imports: number;
 let name = 0;
 
 function exported(id = 's1'): string {
@@ -31,6 +32,7 @@ beforeEach(async () => {
   db = await openLensDatabase(`requests-${(name += 1)}`);
   disabled = [];
   clearedBadges = [];
+  imports = 0;
   notice = { at: 1_790_000_000_000, evicted: 3, reason: 'sessions', maxSessions: 100, maxMegabytes: 500 };
   const store = createSessionStore(db);
   const findings = createFindingsService({ db, ruleOptions: async () => ({}), showCount: () => {}, later: () => {} });
@@ -55,6 +57,7 @@ beforeEach(async () => {
     deleteSessions: (ids) => capture.deleteSessions(ids),
     storageState: async () => ({ capture: { state: 'capturing' }, notice }),
     dismissRetentionNotice: async () => void (notice = null),
+    onImported: () => void (imports += 1),
   });
 });
 
@@ -65,6 +68,10 @@ describe('session library requests', () => {
     expect(listed).toMatchObject({ ok: true, sessions: [{ id: 's1', imported: true, findingCounts: { error: 1 }, callCount: 2 }] });
     const findings = await db.getAllFromIndex('findings', 'bySession', 's1');
     expect(findings.map((f) => f.rule)).toContain('userid-overwrite');
+    // Retention ages it from now; the listing does not show that.
+    expect((await db.get('sessions', 's1'))?.importedAt).toBe(1_790_000_900_000);
+    expect((listed as unknown as { sessions: object[] }).sessions[0]).not.toHaveProperty('importedAt');
+    expect(imports).toBe(1);
   });
 
   it('keeps both copies when the same file is imported twice, and stores nothing from a bad file', async () => {
