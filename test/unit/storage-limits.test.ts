@@ -6,7 +6,7 @@ import { createCaptureService, type CaptureService } from '../../src/capture/cap
 import { createCaptureStatus, type CaptureStatusService } from '../../src/capture/capture-status';
 import { keepLensDatabaseOpen, openLensDatabase, type LensDatabase } from '../../src/capture/db';
 import { footprintOf } from '../../src/capture/retention';
-import { createRetentionService, RECORDS_BETWEEN_CHECKS, type RetentionService } from '../../src/capture/retention-service';
+import { createRetentionService, parseNotice, RECORDS_BETWEEN_CHECKS, type RetentionService } from '../../src/capture/retention-service';
 import { createSessionStore, type SessionStore } from '../../src/capture/session-store';
 import type { RetentionSettings } from '../../src/capture/settings';
 import { isStorageFull, isStorageUnavailable } from '../../src/capture/storage-errors';
@@ -232,6 +232,19 @@ describe('when the browser refuses to store more', () => {
     await restarted.stored();
     expect(await restarted.current()).toEqual({ state: 'capturing' });
     expect(savedStatus).toBeNull();
+  });
+
+  it('reads a tampered or stale status and notice from storage.local as nothing', async () => {
+    for (const stored of [{ state: 'paused-storage-full' }, { state: 'hacked', since: 1 }, 'paused', null]) {
+      const restarted = createCaptureStatus({ load: async () => stored, save: async () => undefined, publish: () => undefined, now: () => now });
+      expect(await restarted.current()).toEqual({ state: 'capturing' });
+    }
+    const long = createCaptureStatus({ load: async () => ({ state: 'paused-storage-full', since: 1, error: 'x'.repeat(5000) }), save: async () => undefined, publish: () => undefined, now: () => now });
+    expect(((await long.current()) as { error: string }).error).toHaveLength(500);
+    expect(parseNotice({ at: 1, evicted: 2, reason: 'sessions', maxSessions: 3, maxMegabytes: 10 })).toEqual({ at: 1, evicted: 2, reason: 'sessions', maxSessions: 3, maxMegabytes: 10 });
+    for (const bad of [{ at: 1, evicted: 2, reason: 'because', maxSessions: 3, maxMegabytes: 10 }, { at: '1', evicted: 2, reason: 'size', maxSessions: 3, maxMegabytes: 10 }, [], 'notice', undefined]) {
+      expect(parseNotice(bad)).toBeNull();
+    }
   });
 
   it('recognises a full disk in the shapes Chromium reports it, and nothing else', () => {
