@@ -15,6 +15,8 @@ const IN_EVERY_PAGE = new Set(['bridge', 'page-hook']);
 // Both browsers build as MV3: the page hook must run in the page's main world
 // before any page script, which only a manifest-declared `world: "MAIN"` content
 // script guarantees (Chrome 111+, Firefox 128+). See README "Architecture".
+// Firefox's minimum is 140 (142 on Android): the first versions that know
+// `data_collection_permissions`, Firefox's built-in consent for data collection.
 export default defineConfig({
   srcDir: '.',
   entrypointsDir: 'entrypoints',
@@ -30,10 +32,11 @@ export default defineConfig({
     browser_specific_settings: {
       gecko: {
         id: 'identity-lens@example.org',
-        strict_min_version: '128.0',
+        strict_min_version: '140.0',
         // Identity Lens transmits nothing: what it captures stays in the browser.
         data_collection_permissions: { required: ['none'] },
-      } as { id: string; strict_min_version: string },
+      },
+      gecko_android: { strict_min_version: '142.0' },
     },
   },
   vite: () => ({ plugins: [preact()] }),

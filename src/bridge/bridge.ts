@@ -51,8 +51,9 @@ export function createBridge(transport: BridgeTransport): Bridge {
   let batchNumber = 0;
   let flushScheduled = false;
   let failures = 0;
-  let droppedSinceLastSend: Record<string, number> = {};
-  const droppedTotal: Record<string, number> = {};
+  // No prototype: reason names may echo page input (a refused reply's error).
+  let droppedSinceLastSend: Record<string, number> = Object.create(null) as Record<string, number>;
+  const droppedTotal: Record<string, number> = Object.create(null) as Record<string, number>;
 
   const countDrop = (reason: string): void => {
     droppedSinceLastSend[reason] = (droppedSinceLastSend[reason] ?? 0) + 1;
@@ -121,7 +122,7 @@ export function createBridge(transport: BridgeTransport): Bridge {
       const records = pending.slice(0, MAX_RECORDS_PER_BATCH);
       pending = pending.slice(records.length);
       const dropped = droppedSinceLastSend;
-      droppedSinceLastSend = {};
+      droppedSinceLastSend = Object.create(null) as Record<string, number>;
       batchNumber += 1;
       send(batchNumber, records, dropped);
     } while (pending.length > 0 && everything);

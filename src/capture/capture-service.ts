@@ -1,4 +1,4 @@
-import { parseBridgeMessage, validatePageRecord } from '../protocol/guards';
+import { isForbiddenKey, parseBridgeMessage, validatePageRecord } from '../protocol/guards';
 import type { BackgroundToBridge } from '../protocol/messages';
 import type {
   BackgroundRecord,
@@ -14,6 +14,7 @@ import type {
   WireRecord,
 } from '../protocol/records';
 import { messageIdsOf, parseTrackingBody, recogniseUrl } from '../core/tracking-api';
+import { documentIdOf } from '../core/identity/scope';
 import { cookieDigest, cookieDomainMatches, isIdentityCookie, toCookieDetails, type BrowserCookie } from './cookies';
 import type { StoredRecord, StoredSession } from './db';
 import { classifyCommit } from './navigation';
@@ -55,7 +56,35 @@ export interface RoomForRecords {
 export interface MessageSender {
   readonly tab?: { id?: number; url?: string };
   readonly frameId?: number;
+  /** The sending frame's URL: `about:blank` / `about:srcdoc` for frames that inherit their origin. */
   readonly url?: string;
+  /** Chrome only: the sending frame's origin, the inherited one for about:blank frames. */
+  readonly origin?: string;
+}
+
+/**
+ * Whether a record's frameUrl is the frame that sent it: the same URL, or the same origin
+ * (pushState, or a record from before a same-origin navigation). Identity is kept per
+ * origin, so a frame that could name another origin could rewrite that origin's timeline.
+ * A sender without a URL is checked against the tab's URL when it is the top frame, and
+ * refused otherwise: what cannot be checked is not believed.
+ */
+export function isSendersFrame(frameUrl: string, sender: MessageSender): boolean {
+  const senderUrl = sender.url ?? (sender.frameId === 0 || sender.frameId === undefined ? sender.tab?.url : undefined);
+  if (senderUrl === undefined) return false;
+  if (frameUrl === senderUrl) return true;
+  const claimed = webOrigin(frameUrl);
+  return claimed !== null && (claimed === webOrigin(senderUrl) || claimed === sender.origin);
+}
+
+/** A URL's origin when it has one of its own (http, https, file…); null for about:, data:, javascript: and junk. */
+function webOrigin(url: string): string | null {
+  try {
+    const origin = new URL(url).origin;
+    return origin === 'null' ? null : origin;
+  } catch {
+    return null;
+  }
 }
 
 export interface BeforeRequestDetails {
@@ -206,6 +235,10 @@ export function createCaptureService(deps: CaptureDeps) {
   const backgroundId = (prefix: string): string => `${prefix}:${clock.randomId()}`;
   /** Top-frame commits seen before the tab had a session; the first page record adopts them. */
   const pendingCommits = new Map<number, CommitDetails>();
+  /** The documents (page loads) each open tab's session has records of; in memory, so lost on restart. */
+  const documentsByTab = new Map<number, Set<string>>();
+  /** Tabs closed lately, with the session they ended and its documents. */
+  const closedTabs = new Map<number, { sessionId: string; documents: ReadonlySet<string> }>();
   /** Requests we recognised, so completion events for all other requests cost nothing. Lost on restart, then IndexedDB answers. */
   const trackedRequests = new Map<string, number>();
   /** Identity cookies as last seen, and those just removed by an overwrite, by name;domain;path. */
@@ -257,9 +290,16 @@ export function createCaptureService(deps: CaptureDeps) {
    * commit seen before that (no session yet) becomes the session's first page and
    * navigation record. Call inside the tab's queue.
    */
-  async function sessionFor(tabId: number, url: string | null, at: number) {
+  async function sessionFor(tabId: number, url: string | null, at: number, lateDocuments?: readonly string[]) {
     const existing = await store.openSession(tabId);
     if (existing) return existing;
+    // A closed tab's last records (flushed at pagehide) can arrive after tabs.onRemoved:
+    // records of a document that session already holds belong to it, not to a new session.
+    const closed = closedTabs.get(tabId);
+    if (closed && lateDocuments?.every((document) => closed.documents.has(document))) {
+      const ended = await store.getSession(closed.sessionId);
+      if (ended) return ended;
+    }
     const pending = pendingCommits.get(tabId);
     pendingCommits.delete(tabId);
     const session = await store.sessionForTab(tabId, pending?.url ?? url, pending?.timeStamp ?? at);
@@ -280,20 +320,32 @@ export function createCaptureService(deps: CaptureDeps) {
       if (tabId === undefined || tabId < 0) return { ok: false, error: 'no-tab', retry: false };
       const frameId = sender.frameId ?? 0;
       const records: PageRecord[] = [];
-      const dropped: Record<string, number> = {};
+      // No prototype: reason names come from the page's side, and `constructor` must not read Object's.
+      const dropped: Record<string, number> = Object.create(null) as Record<string, number>;
       for (const [reason, count] of Object.entries(parsed.value.dropped)) {
-        if (typeof count === 'number' && Number.isFinite(count) && count > 0) dropped[reason] = count;
+        // The bridge's reasons are short fixed names; anything else is not the bridge's.
+        if (typeof count === 'number' && Number.isFinite(count) && count > 0 && reason.length <= 100 && !isForbiddenKey(reason)) dropped[reason] = count;
       }
+      const drop = (reason: string): void => {
+        dropped[reason] = (dropped[reason] ?? 0) + 1;
+      };
       for (const candidate of parsed.value.records) {
         const checked = validatePageRecord(candidate);
-        if (checked.ok) records.push(checked.value);
-        else dropped[checked.reason] = (dropped[checked.reason] ?? 0) + 1;
+        if (!checked.ok) drop(checked.reason);
+        else if ('frameUrl' in checked.value && !isSendersFrame(checked.value.frameUrl, sender)) drop('record-forged-origin');
+        else records.push(checked.value);
       }
       const pageUrl = sender.tab?.url ?? sender.url ?? null;
       // Switched off for this site: acknowledged (so the bridge does not resend) and dropped.
       if (deps.captureEnabled && !(await deps.captureEnabled(pageUrl))) return { ok: true, stored: 0, sessionId: '' };
+      const documents = [...new Set(records.map((record) => documentIdOf(record)).filter((id): id is string => id !== null))];
       const storing = perTab(tabId, async () => {
-        const session = await sessionFor(tabId, pageUrl, clock.now());
+        const session = await sessionFor(tabId, pageUrl, clock.now(), documents);
+        if (session.endedAt === null) {
+          const seen = documentsByTab.get(tabId) ?? new Set<string>();
+          for (const document of documents) seen.add(document);
+          documentsByTab.set(tabId, seen);
+        }
         const extra: BackgroundRecord[] = [];
         if (Object.keys(dropped).length > 0) {
           const stats: BridgeStatsRecord = { id: backgroundId('stats'), at: clock.now(), seq: nextSeq(), kind: 'bridge-stats', dropped };
@@ -315,11 +367,14 @@ export function createCaptureService(deps: CaptureDeps) {
     /** webRequest.onBeforeRequest (with requestBody). */
     async handleBeforeRequest(details: BeforeRequestDetails): Promise<void> {
       if (details.tabId < 0 || details.method !== 'POST') return;
-      if (deps.captureEnabled && !(await deps.captureEnabled(details.documentUrl ?? details.initiator ?? null))) return;
       // Queued at once, before any await: the request's completion event is queued
       // behind it and so always finds the record this writes.
       trackedRequests.set(details.requestId, details.tabId);
       await perTab(details.tabId, async () => {
+        if (deps.captureEnabled && !(await deps.captureEnabled(details.documentUrl ?? details.initiator ?? null))) {
+          trackedRequests.delete(details.requestId);
+          return;
+        }
         const session = await store.openSession(details.tabId);
         const recognition = recogniseUrl(details.url, {
           pageHosts: session?.apiHosts ?? [],
@@ -393,7 +448,7 @@ export function createCaptureService(deps: CaptureDeps) {
     /**
      * cookies.onChanged: an identity cookie changed; every open session on a matching
      * site records it. analytics-next writes its cookies back on every read, which
-     * Chrome reports as an `overwrite` removal followed by a set: a rewrite with the
+     * browsers report as an `overwrite` removal followed by a set: a rewrite with the
      * same value is a refresh, not a change, and is not recorded; a different value
      * is recorded once, as an overwrite naming the value before.
      */
@@ -402,7 +457,9 @@ export function createCaptureService(deps: CaptureDeps) {
       const details = toCookieDetails(change.cookie);
       const key = `${details.name};${details.domain};${details.path}`;
       if (change.removed && change.cause === 'overwrite') {
-        overwritten.set(key, details);
+        // Chrome's overwrite removal carries the cookie as it was; Firefox's carries the
+        // new one, so the cookie as last seen comes first.
+        overwritten.set(key, lastCookies.get(key) ?? details);
         return;
       }
       const replaced = change.removed ? undefined : overwritten.get(key);
@@ -473,7 +530,12 @@ export function createCaptureService(deps: CaptureDeps) {
       await perTab(tabId, async () => {
         const session = await store.openSession(tabId);
         await store.endSession(tabId, clock.now());
-        if (session) await deps.onSessionEnded?.(session.id, tabId);
+        if (session) {
+          if (closedTabs.size >= 1000) closedTabs.clear();
+          closedTabs.set(tabId, { sessionId: session.id, documents: documentsByTab.get(tabId) ?? new Set() });
+          await deps.onSessionEnded?.(session.id, tabId);
+        }
+        documentsByTab.delete(tabId);
       });
     },
 

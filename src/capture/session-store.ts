@@ -126,6 +126,8 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
 
     getRecord: (id: string) => db.get('records', id),
 
+    getSession: (sessionId: string): Promise<StoredSession | undefined> => db.get('sessions', sessionId),
+
     async updateSession(sessionId: string, change: (session: StoredSession) => StoredSession): Promise<StoredSession | undefined> {
       const tx = db.transaction('sessions', 'readwrite');
       const current = await tx.store.get(sessionId);
@@ -165,8 +167,6 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
     },
 
     listOpenSessions: (): Promise<StoredSession[]> => db.getAllFromIndex('sessions', 'byOpenTab'),
-
-    getSession: (id: string): Promise<StoredSession | undefined> => db.get('sessions', id),
 
     /** Deletes a session with its records and findings, all or nothing; returns it, or undefined when it was not stored. */
     async deleteSession(id: string): Promise<StoredSession | undefined> {

@@ -10,6 +10,7 @@ import { createUiHub } from './ui-hub';
 import { createUiRequests } from './ui-requests';
 import { originOf } from '../core/identity/scope';
 import { UI_PORT, UI_REQUEST_CHANNEL } from '../protocol/ui-messages';
+import { BRIDGE_PORT, type BackgroundToBridgeOnPort } from '../protocol/messages';
 import { API_HOSTS_KEY, normaliseApiHosts, normaliseRetention, normaliseRuleOptions, RETENTION_KEY, RULE_OPTIONS_KEY } from './settings';
 import { StorageFullError } from './storage-errors';
 
@@ -72,6 +73,25 @@ export function startBackground(): void {
   // Limits lowered while the worker was stopped, or sessions imported: checked at every start.
   retention.schedule();
   browser.runtime.onConnect.addListener((port: browser.Runtime.Port) => {
+    if (port.name === BRIDGE_PORT) {
+      // The sender (tab, frame) is the port's, set by the browser; never read from a message.
+      const sender = port.sender ?? {};
+      port.onMessage.addListener((message: unknown) => {
+        const batch = typeof message === 'object' && message !== null ? (message as { batch?: unknown }).batch : undefined;
+        void service
+          .then((s) => s.handleBridgeMessage(message, sender))
+          .catch((error: unknown) => ({ ok: false as const, error: String(error), retry: true }))
+          .then((reply) => {
+            if (typeof batch !== 'number') return;
+            try {
+              port.postMessage({ batch, reply } satisfies BackgroundToBridgeOnPort);
+            } catch {
+              // The frame went away; its records are stored all the same.
+            }
+          });
+      });
+      return;
+    }
     if (port.name !== UI_PORT) return;
     hub.connect({
       postMessage: (message) => port.postMessage(message),
@@ -142,11 +162,8 @@ export function startBackground(): void {
       if (sender.tab !== undefined && !sender.url?.startsWith(browser.runtime.getURL(''))) return undefined;
       return requests.then((r) => r.handle(message));
     }
-    if (typeof message !== 'object' || message === null || (message as { channel?: unknown }).channel !== 'identity-lens') return undefined;
-    // Returning the promise is the reply; a failure is answered so the bridge resends.
-    return service
-      .then((s) => s.handleBridgeMessage(message, sender))
-      .catch((error: unknown) => ({ ok: false as const, error: String(error), retry: true }));
+    // Page records come over the bridge's port (BRIDGE_PORT), never as one-off messages.
+    return undefined;
   });
 
   const filter: WebRequest.RequestFilter = { urls: TRACKING_URL_PATTERNS };

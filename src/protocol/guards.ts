@@ -39,6 +39,44 @@ function isInstanceRef(v: unknown): boolean {
   );
 }
 
+/**
+ * `__proto__` only. JSON.parse makes it a plain own key, harmless as it is, but any later
+ * code that copies data key by key (`target[key] = value`) would set a prototype with it.
+ * `constructor` and `prototype` are kept: assigning them makes an own property and
+ * nothing more, and they are real names a site can give a trait or a property, whose
+ * calls must not be lost.
+ */
+export const isForbiddenKey = (key: string): boolean => key === '__proto__';
+
+/**
+ * The path of the first `__proto__` key in JSON data, or null: no record and no exported
+ * file holds one. The path is built only for the key found: records are checked on the way
+ * in, so the scan itself must stay cheap.
+ */
+export function forbiddenKeyPath(value: unknown): string | null {
+  type Entry = { node: unknown; parent: Entry | null; step: string };
+  const stack: Entry[] = [{ node: value, parent: null, step: '' }];
+  const pathOf = (entry: Entry, key: string): string => {
+    const steps = [key];
+    for (let at: Entry | null = entry; at !== null && at.parent !== null; at = at.parent) steps.push(at.step);
+    return steps.reverse().join('').replace(/^\./, '');
+  };
+  while (stack.length > 0) {
+    const entry = stack.pop() as Entry;
+    const node = entry.node;
+    if (typeof node !== 'object' || node === null) continue;
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i -= 1) stack.push({ node: node[i], parent: entry, step: `[${i}]` });
+      continue;
+    }
+    for (const key of Object.keys(node)) {
+      if (isForbiddenKey(key)) return pathOf(entry, `.${key}`);
+      stack.push({ node: (node as Obj)[key], parent: entry, step: `.${key}` });
+    }
+  }
+  return null;
+}
+
 /** Checks per record kind: only the fields later stages rely on, so a page cannot crash them. */
 const RECORD_CHECKS: Readonly<Record<PageRecord['kind'], (r: Obj) => boolean>> = {
   call: (r) =>
@@ -99,6 +137,7 @@ export function validatePageRecord(value: unknown): Validation<PageRecord> {
   }
   const check = RECORD_CHECKS[kind as PageRecord['kind']];
   if (!check(value)) return { ok: false, reason: `record-bad-${kind}` };
+  if (forbiddenKeyPath(value) !== null) return { ok: false, reason: 'record-forbidden-key' };
   return { ok: true, value: value as unknown as PageRecord };
 }
 

@@ -35,7 +35,16 @@ export type BridgeToPage = {
   readonly type: 'bridge-ready';
 };
 
-/** Bridge → background, over runtime.sendMessage. The sender (tab, frame) comes from the runtime, never from here. */
+/**
+ * The bridge's long-lived port to the background (runtime.connect). A port, not
+ * runtime.sendMessage: a one-off message sent while its tab is closing was dropped
+ * with the closing frame (thousands of records of a burst lost in a real-browser
+ * test), while messages already posted on an open port are delivered before its
+ * disconnect.
+ */
+export const BRIDGE_PORT = 'identity-lens-bridge';
+
+/** Bridge → background, on the BRIDGE_PORT. The sender (tab, frame) comes from the runtime, never from here. */
 export type BridgeToBackground = {
   readonly channel: 'identity-lens';
   readonly version: typeof PROTOCOL_VERSION;
@@ -51,3 +60,6 @@ export type BridgeToBackground = {
 export type BackgroundToBridge =
   | { readonly ok: true; readonly stored: number; readonly sessionId: string }
   | { readonly ok: false; readonly error: string; readonly retry: boolean };
+
+/** Background → bridge on the BRIDGE_PORT: the reply, with the batch it answers. */
+export type BackgroundToBridgeOnPort = { readonly batch: number; readonly reply: BackgroundToBridge };

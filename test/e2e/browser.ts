@@ -38,13 +38,25 @@ export interface LensBrowser {
   readonly extensionId: string;
   serviceWorker(): Promise<Worker>;
   /** Everything Identity Lens stored, read from IndexedDB inside the extension. */
-  readStore(): Promise<{ sessions: StoredSession[]; records: StoredRecord[]; findings: StoredFinding[] }>;
+  readStore(): Promise<LensStore>;
   /** Every URL the browser requested, to prove nothing left the machine. */
   readonly requestedUrls: string[];
   close(): Promise<void>;
 }
 
-export async function launchWithExtension(options: { headless?: boolean; userDataDir?: string } = {}): Promise<LensBrowser> {
+export interface LaunchOptions {
+  readonly headless?: boolean;
+  /**
+   * Where Chromium writes its NetLog (`--log-net-log`): every request the browser's network
+   * service makes, the service worker's and extension pages' included, which Playwright's
+   * request events miss. Complete once the browser has closed (see test/e2e/net-log.ts).
+   */
+  readonly netLogPath?: string;
+  /** A profile the caller prepared (a small disk under it); the caller removes it. */
+  readonly userDataDir?: string;
+}
+
+export async function launchWithExtension(options: LaunchOptions = {}): Promise<LensBrowser> {
   assertExtensionBuilt();
   // A profile the caller prepared (a small disk under it) is the caller's to remove.
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'identity-lens-e2e-'));
@@ -62,6 +74,7 @@ export async function launchWithExtension(options: { headless?: boolean; userDat
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(options.netLogPath !== undefined ? [`--log-net-log=${options.netLogPath}`] : []),
     ],
   });
   const requestedUrls: string[] = [];
@@ -91,26 +104,7 @@ export async function launchWithExtension(options: { headless?: boolean; userDat
     requestedUrls,
     async readStore() {
       const worker = await serviceWorker();
-      return worker.evaluate(async () => {
-        const db: IDBDatabase = await new Promise((resolveOpen, reject) => {
-          const request = indexedDB.open('identity-lens');
-          request.onsuccess = () => resolveOpen(request.result);
-          request.onerror = () => reject(request.error);
-        });
-        const all = <T>(store: string): Promise<T[]> =>
-          new Promise((resolveAll, reject) => {
-            const request = db.transaction(store).objectStore(store).getAll();
-            request.onsuccess = () => resolveAll(request.result as T[]);
-            request.onerror = () => reject(request.error);
-          });
-        const result = {
-          sessions: await all<StoredSession>('sessions'),
-          records: await all<StoredRecord>('records'),
-          findings: db.objectStoreNames.contains('findings') ? await all<StoredFinding>('findings') : [],
-        };
-        db.close();
-        return result;
-      }).then(({ sessions, records, findings }) => ({ sessions, records: records.sort(compareRecords), findings }));
+      return worker.evaluate(readLensDatabase).then(sortStore);
     },
     async close() {
       await context.close();
@@ -118,6 +112,39 @@ export async function launchWithExtension(options: { headless?: boolean; userDat
     },
   };
 }
+
+export interface LensStore {
+  sessions: StoredSession[];
+  records: StoredRecord[];
+  findings: StoredFinding[];
+}
+
+/**
+ * Reads everything Identity Lens stored. Runs inside the extension (its service
+ * worker in Chromium, an extension page in Firefox), so it uses nothing but globals.
+ */
+export async function readLensDatabase(): Promise<LensStore> {
+  const db: IDBDatabase = await new Promise((resolveOpen, reject) => {
+    const request = indexedDB.open('identity-lens');
+    request.onsuccess = () => resolveOpen(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const all = <T>(store: string): Promise<T[]> =>
+    new Promise((resolveAll, reject) => {
+      const request = db.transaction(store).objectStore(store).getAll();
+      request.onsuccess = () => resolveAll(request.result as T[]);
+      request.onerror = () => reject(request.error);
+    });
+  const result = {
+    sessions: await all<StoredSession>('sessions'),
+    records: await all<StoredRecord>('records'),
+    findings: db.objectStoreNames.contains('findings') ? await all<StoredFinding>('findings') : [],
+  };
+  db.close();
+  return result;
+}
+
+export const sortStore = (store: LensStore): LensStore => ({ ...store, records: [...store.records].sort(compareRecords) });
 
 /** Polls until `check` returns a value (not undefined/false), or fails with the last state described. */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {

@@ -50,3 +50,17 @@ export async function forgetVisitor(env: LensEnvironment): Promise<void> {
   await page.evaluate(() => localStorage.clear());
   await page.close();
 }
+
+/**
+ * The id of the tab whose URL starts with `urlPrefix`, as the extension's tabs API sees it
+ * (a prefix, not a match pattern: hostile URLs hold characters patterns treat specially).
+ */
+export async function tabIdOf(env: LensEnvironment, urlPrefix: string): Promise<number> {
+  const worker = await env.lens.serviceWorker();
+  return waitFor(`the tab of ${urlPrefix}`, () =>
+    worker.evaluate(async (prefix) => {
+      const chromeApi = (globalThis as unknown as { chrome: { tabs: { query: (q: object) => Promise<Array<{ id?: number; url?: string }>> } } }).chrome;
+      return (await chromeApi.tabs.query({})).find((tab) => tab.url?.startsWith(prefix))?.id;
+    }, urlPrefix),
+  );
+}

@@ -147,6 +147,16 @@ describe('wire requests', () => {
     expect(session?.recordCount).toBe(1);
   });
 
+  it('completes a request whose end is handled before its start got past its first await, as happens in Firefox', async () => {
+    const checking = createCaptureService({ store, clock: { now: () => now, randomId: () => 'c' }, getCookies: async () => [], userApiHosts: async () => ['collect.shop.example/seg'], captureEnabled: async () => true });
+    const url = 'https://collect.shop.example/seg/t';
+    const start = checking.handleBeforeRequest({ requestId: '13', url, method: 'POST', tabId: 5, type: 'fetch', timeStamp: now, requestBody: encode(single) });
+    const end = checking.handleRequestEnd({ requestId: '13', url, tabId: 5, timeStamp: now + 2, statusCode: 200 }, 'completed');
+    await Promise.all([start, end]);
+    const [session] = await store.listSessions();
+    expect((await store.recordsOf(session?.id ?? ''))[0]).toMatchObject({ requestId: '13', state: 'completed', statusCode: 200 });
+  });
+
   it('records a request cut off by a navigation as failed with the network error', async () => {
     await service.handleBeforeRequest({ requestId: '11', url: 'https://api.segment.io/v1/i', method: 'POST', tabId: 5, type: 'xmlhttprequest', timeStamp: now, requestBody: encode(single) });
     await service.handleRequestEnd({ requestId: '11', url: 'https://api.segment.io/v1/i', tabId: 5, timeStamp: now + 3, error: 'net::ERR_ABORTED' }, 'failed');
@@ -204,6 +214,20 @@ describe('identity cookies', () => {
     ]);
   });
 
+  it('names the value before an overwrite that Firefox reports with the new cookie in the removal too', async () => {
+    await service.handleCookieChanged({ removed: false, cause: 'explicit', cookie: cookie('ajs_user_id', 'u1') });
+    // Firefox reports a changed cookie as an `overwrite` removal and a set, both carrying the new cookie.
+    await service.handleCookieChanged({ removed: true, cause: 'overwrite', cookie: cookie('ajs_user_id', 'u1') });
+    await service.handleCookieChanged({ removed: false, cause: 'explicit', cookie: cookie('ajs_user_id', 'u1') });
+    await service.handleCookieChanged({ removed: true, cause: 'overwrite', cookie: cookie('ajs_user_id', 'u2') });
+    await service.handleCookieChanged({ removed: false, cause: 'explicit', cookie: cookie('ajs_user_id', 'u2') });
+    const recorded = await changes();
+    expect(recorded.map((c) => [c.change, c.cause, c.cookies[0]?.value, c.previous?.value ?? null])).toEqual([
+      ['set', 'explicit', 'u1', null],
+      ['set', 'overwrite', 'u2', 'u1'],
+    ]);
+  });
+
   it('attributes a cookie only to sessions whose page it is sent to', async () => {
     await service.handleCookieChanged({ removed: false, cause: 'explicit', cookie: cookie('ajs_anonymous_id', 'a', { domain: '.shop.example', hostOnly: false }) });
     await service.handleCookieChanged({ removed: false, cause: 'explicit', cookie: cookie('ajs_anonymous_id', 'b', { domain: 'other.example' }) });
@@ -233,9 +257,10 @@ describe('navigation and session lifetime', () => {
   });
 
   it('ends the session when its tab closes; a new visit in a reused tab id starts a new one', async () => {
-    await service.handleBridgeMessage(bridgeMessage([lifecycle('p:1')]), sender(8));
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('visit-1:1')]), sender(8));
     await service.handleTabRemoved(8);
-    await service.handleBridgeMessage(bridgeMessage([lifecycle('p:2')]), sender(8));
+    // A new visit is a new document (page load), so a new session.
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('visit-2:1')]), sender(8));
     const sessions = await store.listSessions();
     expect(sessions.map((s) => s.endedAt === null)).toEqual([false, true]);
   });
@@ -249,6 +274,17 @@ describe('navigation and session lifetime', () => {
     expect(deleted.map((s) => s.id)).toEqual([open?.id]);
     expect(await store.getSession(open?.id ?? '')).toBeUndefined();
     expect((await db.getAll('records')).filter((r) => r.sessionId === open?.id)).toEqual([]);
+  });
+
+  it("stores a closed tab's late records (its pagehide flush) in the session that ended, not a new one", async () => {
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('doc-a:1')]), sender(8));
+    await service.handleTabRemoved(8);
+    const late = await service.handleBridgeMessage(bridgeMessage([lifecycle('doc-a:2')]), sender(8));
+    expect(late).toMatchObject({ ok: true, stored: 1 });
+    const sessions = await store.listSessions();
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]?.endedAt).not.toBeNull();
+    expect(sessions[0]?.recordCount).toBe(2);
   });
 
   it('ends sessions left open by a previous browser run', async () => {

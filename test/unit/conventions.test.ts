@@ -46,6 +46,13 @@ describe('repository conventions', () => {
     expect(fat).toEqual([]);
   });
 
+  it('never parses strings as HTML: page data is shown as text (and web-ext lint’s innerHTML warning is Preact’s alone)', () => {
+    const offenders = ['src', 'entrypoints'].flatMap((dir) =>
+      filesUnder(join(ROOT, dir)).filter((f) => /\b(innerHTML|outerHTML|insertAdjacentHTML|dangerouslySetInnerHTML|document\.write)\b/.test(readFileSync(f, 'utf8'))),
+    );
+    expect(offenders.map((f) => relative(ROOT, f))).toEqual([]);
+  });
+
   it('never evaluates strings as code', () => {
     const offenders = filesUnder(join(ROOT, 'src')).filter((f) => /\beval\(|new Function\(|setTimeout\(\s*['"`]/.test(readFileSync(f, 'utf8')));
     expect(offenders.map((f) => relative(ROOT, f))).toEqual([]);

@@ -1,7 +1,7 @@
 import { Validator } from '@cfworker/json-schema';
 import schema from '../../../docs/identity-lens-sessions.schema.json';
 import type { CapturedRecord, LensRecord, Session } from '../../protocol/records';
-import { validatePageRecord } from '../../protocol/guards';
+import { forbiddenKeyPath, validatePageRecord } from '../../protocol/guards';
 import { FILE_FORMAT, FILE_VERSION, type ExportedRecord, type ExportedSession } from './session-file';
 
 /** Files over this size are refused before they are read. */
@@ -123,24 +123,6 @@ function tooDeep(text: string): number | null {
   return null;
 }
 
-/** The path of the first `__proto__`, `constructor` or `prototype` key, which no export contains. */
-function forbiddenKey(value: unknown): string | null {
-  const stack: Array<[unknown, string]> = [[value, '']];
-  while (stack.length > 0) {
-    const [node, path] = stack.pop() as [unknown, string];
-    if (typeof node !== 'object' || node === null) continue;
-    if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i -= 1) stack.push([node[i], `${path}[${i}]`]);
-      continue;
-    }
-    for (const key of Object.keys(node)) {
-      if (key === '__proto__' || key === 'constructor' || key === 'prototype') return `${path}.${key}`.replace(/^\./, '');
-      stack.push([(node as Record<string, unknown>)[key], path === '' ? key : `${path}.${key}`]);
-    }
-  }
-  return null;
-}
-
 const pointerToPath = (pointer: string): string =>
   pointer
     .replace(/^#\/?/, '')
@@ -222,7 +204,7 @@ export function parseSessionFile(text: string, now: number = Date.now()): Import
     const message = error instanceof Error ? error.message.replace(/, ".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '') : 'unreadable';
     return { ok: false, error: `Not valid JSON at ${lineAndColumn(text, position)}: ${message}` };
   }
-  const forbidden = forbiddenKey(parsed);
+  const forbidden = forbiddenKeyPath(parsed);
   if (forbidden !== null) return { ok: false, error: `${forbidden}: a "${forbidden.split('.').pop()}" key is not allowed.` };
   const head = parsed as { format?: unknown; version?: unknown };
   if (typeof parsed !== 'object' || parsed === null || head.format !== FILE_FORMAT) {

@@ -4,7 +4,7 @@ import type { BackgroundToUi, SubscriptionTarget } from '../../protocol/ui-messa
 import { UI_PORT } from '../../protocol/ui-messages';
 import { createInspectorStore, type InspectorTransport } from './inspector-store';
 import { InspectorView } from './inspector-view';
-import type { ViewPlatform } from './platform';
+import { callSiteOpener, type ViewPlatform } from './platform';
 
 /** A runtime port to the background; it closes when the service worker stops, and the store reconnects. */
 export const portTransport: InspectorTransport = {
@@ -54,20 +54,8 @@ export function startInspector(root: HTMLElement): void {
   const theme = params.get('theme') ?? (dark ? 'dark' : 'light');
   document.documentElement.dataset.theme = theme;
 
-  const platform: ViewPlatform = {
-    copy: copyText,
-    now: () => Date.now(),
-    ...(devtools?.panels
-      ? {
-          openCallSite: (callSite: string) => {
-            const match = /^(.*):(\d+):(\d+)$/.exec(callSite);
-            // openResource exists in Chrome and Firefox but is missing from the polyfill's types.
-            const panels = devtools.panels as unknown as { openResource?: (url: string, line: number) => void };
-            if (match) panels.openResource?.(match[1] as string, Number(match[2]) - 1);
-          },
-        }
-      : {}),
-  };
+  const openCallSite = callSiteOpener(devtools?.panels);
+  const platform: ViewPlatform = { copy: copyText, now: () => Date.now(), ...(openCallSite ? { openCallSite } : {}) };
   const store = createInspectorStore({ transport: portTransport, target, platform: { setTimer: (callback, ms) => setTimeout(callback, ms) } });
   render(<InspectorView store={store} platform={platform} />, root);
 }
