@@ -276,6 +276,18 @@ describe('navigation and session lifetime', () => {
     expect((await db.getAll('records')).filter((r) => r.sessionId === open?.id)).toEqual([]);
   });
 
+  it('never brings back a session deleted while a write for it was on its way (late records of a tab whose ended session retention took)', async () => {
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('doc-a:1')]), sender(8));
+    await service.handleTabRemoved(8);
+    const [ended] = await store.listSessions();
+    const stale = await store.getSession(ended?.id ?? '');
+    await service.deleteSessions([ended?.id ?? '']);
+    expect(await store.appendRecords(stale!, { tabId: 8, frameId: 0 }, [lifecycle('doc-a:2')])).toBe(0);
+    await store.putRecord(stale!, { ...lifecycle('doc-a:3'), sessionId: ended?.id ?? '', tabId: 8, frameId: 0 } as never);
+    expect(await store.listSessions()).toEqual([]);
+    expect(await db.getAll('records')).toEqual([]);
+  });
+
   it("stores a closed tab's late records (its pagehide flush) in the session that ended, not a new one", async () => {
     await service.handleBridgeMessage(bridgeMessage([lifecycle('doc-a:1')]), sender(8));
     await service.handleTabRemoved(8);
