@@ -51,6 +51,12 @@ export function createBridge(transport: BridgeTransport): Bridge {
   let batchNumber = 0;
   let flushScheduled = false;
   let failures = 0;
+  /**
+   * The background is up but answered that it cannot store (out of room): new records
+   * wait and one batch goes per retry. Unlike a stopped worker, which the next send
+   * wakes, sending sooner gains nothing.
+   */
+  let refusing = false;
   // No prototype: reason names may echo page input (a refused reply's error).
   let droppedSinceLastSend: Record<string, number> = Object.create(null) as Record<string, number>;
   const droppedTotal: Record<string, number> = Object.create(null) as Record<string, number>;
@@ -75,10 +81,11 @@ export function createBridge(transport: BridgeTransport): Bridge {
       (reply) => {
         if (isAck(reply)) {
           inFlight.delete(batch);
-          const wasFailing = failures > 0;
+          const wasRefusing = refusing;
           failures = 0;
+          refusing = false;
           // Records held back while the background was refusing go now.
-          if (wasFailing && pending.length > 0) scheduleFlush(0);
+          if (wasRefusing && pending.length > 0) scheduleFlush(0);
           return;
         }
         if (isRefusal(reply)) {
@@ -88,6 +95,8 @@ export function createBridge(transport: BridgeTransport): Bridge {
           droppedTotal[`refused-${reply.error}`] = (droppedTotal[`refused-${reply.error}`] ?? 0) + records.length;
           return;
         }
+        // Answered, but not stored (out of room): hold back until a batch is taken.
+        refusing = true;
         retry(batch, dropped);
       },
       () => retry(batch, dropped),
@@ -109,12 +118,12 @@ export function createBridge(transport: BridgeTransport): Bridge {
   };
 
   /**
-   * Sends what is pending. While the background is refusing (stopped, or out of
-   * room for hours), one batch goes per retry and the rest waits for its answer:
+   * Sends what is pending. While the background refuses for lack of room (which can
+   * last hours), one batch goes per retry and the rest waits for its answer:
    * resending everything each time would copy the whole backlog to a background
    * that cannot take it.
    */
-  const flush = (everything: boolean = failures === 0): void => {
+  const flush = (everything: boolean = !refusing): void => {
     flushScheduled = false;
     const hasDrops = Object.keys(droppedSinceLastSend).length > 0;
     if (pending.length === 0 && !hasDrops) return;
@@ -170,10 +179,11 @@ export function createBridge(transport: BridgeTransport): Bridge {
       } else countDrop(checked.reason);
     }
     // At once, not on a timer: this may be the batch the hook flushed at pagehide, and
-    // then everything goes, whatever the background said before. While the background
-    // refuses, other records wait for the retry already scheduled (or in flight).
+    // then everything goes, whatever the background said before; and a stopped worker
+    // is woken by the send. While the background refuses for lack of room, other records
+    // wait for the retry already scheduled (or in flight).
     if (leaving) flush(true);
-    else if (failures === 0) flush();
+    else if (!refusing) flush();
   });
   // The hook may have said hello before we listened; announce ourselves as well.
   transport.postToPage({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'bridge-ready' });

@@ -138,6 +138,17 @@ describe('a background out of room', () => {
     expect(delivered.size).toBe(MAX_RECORDS_PER_BATCH + 520);
   });
 
+  it('is told apart from a stopped worker: new records go at once to a background that did not answer, as the send wakes it', async () => {
+    const fake = fakeTransport();
+    createBridge(fake.transport);
+    fake.state.backgroundUp = false;
+    fake.page({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'records', records: [lifecycle('a')] });
+    await settle();
+    fake.state.backgroundUp = true;
+    fake.page({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'records', records: [lifecycle('b')] });
+    expect(fake.sent.map((m) => m.records.map((r) => r.id))).toEqual([['a'], ['a', 'b']]);
+  });
+
   it('still sends everything at once when the page is going away (the hook flushed at pagehide)', async () => {
     const fake = fullBackground();
     createBridge(fake.transport);
