@@ -51,6 +51,12 @@ export function createBridge(transport: BridgeTransport): Bridge {
   let batchNumber = 0;
   let flushScheduled = false;
   let failures = 0;
+  /**
+   * The background is up but answered that it cannot store (out of room): new records
+   * wait and one batch goes per retry. Unlike a stopped worker, which the next send
+   * wakes, sending sooner gains nothing.
+   */
+  let refusing = false;
   // No prototype: reason names may echo page input (a refused reply's error).
   let droppedSinceLastSend: Record<string, number> = Object.create(null) as Record<string, number>;
   const droppedTotal: Record<string, number> = Object.create(null) as Record<string, number>;
@@ -75,7 +81,11 @@ export function createBridge(transport: BridgeTransport): Bridge {
       (reply) => {
         if (isAck(reply)) {
           inFlight.delete(batch);
+          const wasRefusing = refusing;
           failures = 0;
+          refusing = false;
+          // Records held back while the background was refusing go now.
+          if (wasRefusing && pending.length > 0) scheduleFlush(0);
           return;
         }
         if (isRefusal(reply)) {
@@ -85,6 +95,8 @@ export function createBridge(transport: BridgeTransport): Bridge {
           droppedTotal[`refused-${reply.error}`] = (droppedTotal[`refused-${reply.error}`] ?? 0) + records.length;
           return;
         }
+        // Answered, but not stored (out of room): hold back until a batch is taken.
+        refusing = true;
         retry(batch, dropped);
       },
       () => retry(batch, dropped),
@@ -105,7 +117,13 @@ export function createBridge(transport: BridgeTransport): Bridge {
     scheduleFlush(delay);
   };
 
-  const flush = (): void => {
+  /**
+   * Sends what is pending. While the background refuses for lack of room (which can
+   * last hours), one batch goes per retry and the rest waits for its answer:
+   * resending everything each time would copy the whole backlog to a background
+   * that cannot take it.
+   */
+  const flush = (everything: boolean = !refusing): void => {
     flushScheduled = false;
     const hasDrops = Object.keys(droppedSinceLastSend).length > 0;
     if (pending.length === 0 && !hasDrops) return;
@@ -116,13 +134,13 @@ export function createBridge(transport: BridgeTransport): Bridge {
       droppedSinceLastSend = Object.create(null) as Record<string, number>;
       batchNumber += 1;
       send(batchNumber, records, dropped);
-    } while (pending.length > 0);
+    } while (pending.length > 0 && everything);
   };
 
   function scheduleFlush(delay: number): void {
     if (flushScheduled) return;
     flushScheduled = true;
-    transport.setTimer(flush, delay);
+    transport.setTimer(() => flush(), delay);
   }
 
   transport.listenToPage((detail) => {
@@ -152,19 +170,26 @@ export function createBridge(transport: BridgeTransport): Bridge {
       transport.postToPage({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'bridge-ready' });
       return;
     }
+    let leaving = false;
     for (const record of message.records) {
       const checked = validatePageRecord(record);
-      if (checked.ok) pending.push(checked.value);
-      else countDrop(checked.reason);
+      if (checked.ok) {
+        pending.push(checked.value);
+        if (checked.value.kind === 'lifecycle' && checked.value.event === 'pagehide') leaving = true;
+      } else countDrop(checked.reason);
     }
-    // At once, not on a timer: this may be the batch the hook flushed at pagehide.
-    flush();
+    // At once, not on a timer: this may be the batch the hook flushed at pagehide, and
+    // then everything goes, whatever the background said before; and a stopped worker
+    // is woken by the send. While the background refuses for lack of room, other records
+    // wait for the retry already scheduled (or in flight).
+    if (leaving) flush(true);
+    else if (!refusing) flush();
   });
   // The hook may have said hello before we listened; announce ourselves as well.
   transport.postToPage({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'bridge-ready' });
 
   return {
-    flush,
+    flush: () => flush(true),
     get pending() {
       return pending.length;
     },

@@ -16,9 +16,10 @@ import type {
 import { messageIdsOf, parseTrackingBody, recogniseUrl } from '../core/tracking-api';
 import { documentIdOf } from '../core/identity/scope';
 import { cookieDigest, cookieDomainMatches, isIdentityCookie, toCookieDetails, type BrowserCookie } from './cookies';
-import type { StoredRecord } from './db';
+import type { StoredRecord, StoredSession } from './db';
 import { classifyCommit } from './navigation';
 import { createKeyedQueue, type Clock, type SessionStore } from './session-store';
+import { isStorageUnavailable, StorageFullError } from './storage-errors';
 
 /** What the capture service needs from the browser; the background passes the real APIs, tests pass fakes. */
 export interface CaptureDeps {
@@ -33,6 +34,23 @@ export interface CaptureDeps {
   readonly onSessionEnded?: (sessionId: string, tabId: number) => Promise<void>;
   /** Whether capture is on for a page's site (the popup's switch); on when not given. */
   readonly captureEnabled?: (url: string | null) => Promise<boolean>;
+  /** Told when a tab's first Segment activity starts a session. */
+  readonly onSessionStarted?: (session: StoredSession) => void;
+  /** Told of every session deleted (the library, the popup's Clear, retention). */
+  readonly onSessionDeleted?: (session: StoredSession) => void;
+  /** What to do when the browser refuses to store more; without it a refusal is a plain error. */
+  readonly room?: RoomForRecords;
+}
+
+export interface RoomForRecords {
+  /** Whether capture is paused for lack of room already (then nothing more is evicted for it). */
+  isPaused(): boolean;
+  /** Frees room by the retention plan (oldest ended sessions). */
+  freeSpace(): Promise<unknown>;
+  /** The write was refused again after that: capture pauses. */
+  paused(error: unknown): Promise<void>;
+  /** A capture write succeeded: capture resumes if it was paused. */
+  stored(): Promise<void>;
 }
 
 export interface MessageSender {
@@ -164,10 +182,12 @@ const wireRecordId = (sessionId: string, requestId: string): string => `wire:${s
  */
 export function createCaptureService(deps: CaptureDeps) {
   const { clock } = deps;
+  const { room } = deps;
   const store: SessionStore = {
     ...deps.store,
     async appendRecords(session, provenance, records) {
       const added = await deps.store.appendRecords(session, provenance, records);
+      await room?.stored();
       if (added > 0) {
         const stored = records.map((record) => ({ ...record, sessionId: session.id, tabId: provenance.tabId, frameId: provenance.frameId }));
         deps.onRecordsStored?.(session.id, session.tabId, stored);
@@ -176,10 +196,40 @@ export function createCaptureService(deps: CaptureDeps) {
     },
     async putRecord(session, record) {
       await deps.store.putRecord(session, record);
+      await room?.stored();
       deps.onRecordsStored?.(session.id, session.tabId, [record]);
     },
   };
-  const perTab = createKeyedQueue();
+
+  /**
+   * Runs a tab's work; when the browser refuses to store it (a full disk, a quota),
+   * frees room by the retention plan and tries once more, then pauses capture.
+   * Every write is idempotent by record id, so trying again stores nothing twice.
+   * While paused, nothing more is evicted: the first refusal freed what retention
+   * allows, and the user decides the rest (delete sessions, lower the limits).
+   */
+  async function withRoom<T>(task: () => Promise<T>): Promise<T> {
+    try {
+      return await task();
+    } catch (first) {
+      if (!room || !isStorageUnavailable(first)) throw first;
+      let refusal: unknown = first;
+      if (!room.isPaused()) {
+        await room.freeSpace().catch(() => undefined);
+        try {
+          return await task();
+        } catch (again) {
+          if (!isStorageUnavailable(again)) throw again;
+          refusal = again;
+        }
+      }
+      await room.paused(refusal);
+      throw new StorageFullError(refusal);
+    }
+  }
+
+  const queue = createKeyedQueue();
+  const perTab = <T>(tabId: number, task: () => Promise<T>): Promise<T> => queue(tabId, () => withRoom(task));
   let seq = 0;
   const nextSeq = (): number => (seq += 1);
   const backgroundId = (prefix: string): string => `${prefix}:${clock.randomId()}`;
@@ -253,6 +303,7 @@ export function createCaptureService(deps: CaptureDeps) {
     const pending = pendingCommits.get(tabId);
     pendingCommits.delete(tabId);
     const session = await store.sessionForTab(tabId, pending?.url ?? url, pending?.timeStamp ?? at);
+    deps.onSessionStarted?.(session);
     if (pending) {
       const navigation = navigationRecord(pending, classifyCommit(pending.transitionType, pending.transitionQualifiers));
       await store.appendRecords(session, { tabId, frameId: 0 }, [navigation]);
@@ -288,7 +339,7 @@ export function createCaptureService(deps: CaptureDeps) {
       // Switched off for this site: acknowledged (so the bridge does not resend) and dropped.
       if (deps.captureEnabled && !(await deps.captureEnabled(pageUrl))) return { ok: true, stored: 0, sessionId: '' };
       const documents = [...new Set(records.map((record) => documentIdOf(record)).filter((id): id is string => id !== null))];
-      return perTab(tabId, async () => {
+      const storing = perTab(tabId, async () => {
         const session = await sessionFor(tabId, pageUrl, clock.now(), documents);
         if (session.endedAt === null) {
           const seen = documentsByTab.get(tabId) ?? new Set<string>();
@@ -304,7 +355,12 @@ export function createCaptureService(deps: CaptureDeps) {
         await learnApiHosts(session.id, records);
         const cookieUrl = cookieCheckUrl(records);
         if (cookieUrl !== null) await snapshotCookies(session.id, tabId, cookieUrl);
-        return { ok: true, stored, sessionId: session.id };
+        return { ok: true as const, stored, sessionId: session.id };
+      });
+      // The bridge keeps the batch in the page and resends it with backoff until there is room.
+      return storing.catch((error: unknown) => {
+        if (error instanceof StorageFullError) return { ok: false, error: 'storage-full', retry: true };
+        throw error;
       });
     },
 
@@ -481,6 +537,25 @@ export function createCaptureService(deps: CaptureDeps) {
         }
         documentsByTab.delete(tabId);
       });
+    },
+
+    /**
+     * Deletes sessions with their records and findings, and returns those deleted.
+     * A session still recording is deleted in its tab's turn, so that a write already
+     * under way for it cannot put it back.
+     */
+    async deleteSessions(ids: readonly string[]): Promise<StoredSession[]> {
+      const deleted: StoredSession[] = [];
+      for (const id of ids) {
+        const found = await store.getSession(id);
+        if (!found) continue;
+        // Not through withRoom: freeing room deletes sessions, and must not wait on itself.
+        const gone = found.openTabId === undefined ? await store.deleteSession(id) : await queue(found.tabId, () => store.deleteSession(id));
+        if (!gone) continue;
+        deleted.push(gone);
+        deps.onSessionDeleted?.(gone);
+      }
+      return deleted;
     },
 
     /** runtime.onStartup: a new browser session, so tabs from before are gone. */

@@ -16,6 +16,8 @@ export type StoredSession = Session & {
   readonly openTabId?: number;
   /** Hash of the last identity-cookie snapshot recorded, to record only changes. */
   readonly cookieDigest?: string;
+  /** When the session was imported from a file: retention counts its age from then. */
+  readonly importedAt?: number;
 };
 
 /** A finding as stored: the rule engine's finding, with its session. */
@@ -70,7 +72,7 @@ export const MIGRATIONS: ReadonlyArray<(db: IDBPDatabase<LensSchema>, tx: Upgrad
   },
 ];
 
-export function openLensDatabase(name: string = DB_NAME): Promise<LensDatabase> {
+export function openLensDatabase(name: string = DB_NAME, onClosed?: () => void): Promise<LensDatabase> {
   return openDB<LensSchema>(name, DB_VERSION, {
     upgrade(db, oldVersion, _newVersion, tx) {
       for (let version = oldVersion; version < DB_VERSION; version += 1) {
@@ -79,5 +81,88 @@ export function openLensDatabase(name: string = DB_NAME): Promise<LensDatabase> 
         step(db, tx);
       }
     },
+    ...(onClosed ? { terminated: onClosed } : {}),
   });
+}
+
+/** idb's promise-returning shortcuts on the database, which can wait for a connection. */
+const ASYNC_SHORTCUTS: ReadonlySet<string> = new Set([
+  'get', 'getKey', 'getAll', 'getAllKeys', 'count', 'put', 'add', 'delete', 'clear',
+  'getFromIndex', 'getKeyFromIndex', 'getAllFromIndex', 'getAllKeysFromIndex', 'countFromIndex',
+]);
+
+export interface KeptOpenDatabase {
+  /** Stands for whichever connection is open now. */
+  readonly db: LensDatabase;
+  /** The open connection, opening one when there is none; rejects with why it could not. */
+  connection(): Promise<LensDatabase>;
+}
+
+/**
+ * The database, opened again whenever the browser closes it under us. Chromium does
+ * that when a write meets a full disk ("Connection is closing because of: IO error …
+ * FILE_ERROR_NO_SPACE") and then refuses every transaction on the old connection;
+ * the bridge's retries keep the service worker alive, so without a new connection
+ * capture would never resume. `db` stands for the current connection: idb's async
+ * shortcuts (get, put, getAllFromIndex…) wait for one; `transaction()`, which is
+ * synchronous, throws while there is none, with the reason the last attempt failed
+ * (a full disk: QuotaExceededError), and starts a new attempt, so the caller's next
+ * try (the bridge resends) finds the database open once there is room.
+ */
+export function keepLensDatabaseOpen(open: (onClosed: () => void) => Promise<LensDatabase> = (onClosed) => openLensDatabase(DB_NAME, onClosed)): KeptOpenDatabase {
+  let current: LensDatabase | null = null;
+  let opening: Promise<LensDatabase> | null = null;
+  let lastFailure: unknown = null;
+
+  const connection = (): Promise<LensDatabase> => {
+    if (current) return Promise.resolve(current);
+    opening ??= open(() => {
+      current = null;
+    }).then(
+      (db) => {
+        current = db;
+        opening = null;
+        lastFailure = null;
+        return db;
+      },
+      (error: unknown) => {
+        opening = null;
+        lastFailure = error;
+        throw error;
+      },
+    );
+    return opening;
+  };
+
+  const unavailable = (): unknown => {
+    void connection().catch(() => undefined);
+    return lastFailure ?? new DOMException('The Identity Lens database is being opened again.', 'InvalidStateError');
+  };
+
+  const db = new Proxy({} as LensDatabase, {
+    get(_target, property) {
+      const open = current;
+      if (property === 'transaction') {
+        return (...args: unknown[]) => {
+          if (!open) throw unavailable();
+          try {
+            return (open.transaction as (...a: unknown[]) => unknown).apply(open, args);
+          } catch (error) {
+            // Closed by the browser before its close event reached us.
+            if (error instanceof DOMException && error.name === 'InvalidStateError' && current === open) current = null;
+            throw error;
+          }
+        };
+      }
+      if (open) {
+        const value: unknown = Reflect.get(open, property, open);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(open) : value;
+      }
+      if (typeof property !== 'string' || !ASYNC_SHORTCUTS.has(property)) return undefined;
+      return (...args: unknown[]) =>
+        connection().then((db) => (Reflect.get(db, property, db) as (...a: unknown[]) => unknown).apply(db, args));
+    },
+  });
+
+  return { db, connection };
 }

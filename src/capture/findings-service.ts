@@ -58,6 +58,13 @@ export function createFindingsService(deps: FindingsDeps) {
 
   async function save(sessionId: string, tabId: number, findings: readonly Finding[], evaluatedRecords: number): Promise<void> {
     const tx = deps.db.transaction(['findings', 'sessions'], 'readwrite');
+    const session = await tx.objectStore('sessions').get(sessionId);
+    if (!session) {
+      // Deleted while it was being evaluated (the library, or retention): its findings would be orphans.
+      evaluations.delete(sessionId);
+      await tx.done;
+      return;
+    }
     const store = tx.objectStore('findings');
     const keep = new Set(findings.map((f) => f.id));
     const existing = await store.index('bySession').getAll(sessionId);
@@ -65,11 +72,10 @@ export function createFindingsService(deps: FindingsDeps) {
     for (const old of existing) if (!keep.has(old.id)) writes.push(store.delete([sessionId, old.id]));
     for (const finding of findings) writes.push(store.put({ ...finding, sessionId } satisfies StoredFinding));
     const counts = countBySeverity(findings);
-    const session = await tx.objectStore('sessions').get(sessionId);
-    if (session) writes.push(tx.objectStore('sessions').put({ ...session, findingCounts: counts, evaluatedRecords }));
+    writes.push(tx.objectStore('sessions').put({ ...session, findingCounts: counts, evaluatedRecords }));
     await Promise.all([...writes, tx.done]);
-    if (session && session.endedAt === null) deps.showCount(tabId, counts);
-    if (session) deps.onSaved?.({ ...session, findingCounts: counts, evaluatedRecords }, findings);
+    if (session.endedAt === null) deps.showCount(tabId, counts);
+    deps.onSaved?.({ ...session, findingCounts: counts, evaluatedRecords }, findings);
   }
 
   async function evaluate(sessionId: string): Promise<void> {

@@ -107,7 +107,15 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
       }
       // Requests complete in order: when this read returns, every add above has reported.
       const sessions = tx.objectStore('sessions');
-      const current = (await sessions.get(session.id)) ?? session;
+      const current = await sessions.get(session.id);
+      if (current === undefined) {
+        // Deleted meanwhile (retention takes ended sessions outside the tab's turn, and a
+        // closed tab's late records join its ended session): the records go with it,
+        // rather than bring back half a session.
+        tx.abort();
+        await tx.done.catch(() => undefined);
+        return 0;
+      }
       await Promise.all([added > 0 ? sessions.put({ ...current, recordCount: current.recordCount + added }) : null, tx.done]);
       return added;
     },
@@ -115,12 +123,15 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
     /** Replaces a record by id (a wire request that completed), keeping the session's count right. */
     async putRecord(session: StoredSession, record: StoredRecord): Promise<void> {
       const tx = db.transaction(['records', 'sessions'], 'readwrite');
+      const current = await tx.objectStore('sessions').get(session.id);
+      if (current === undefined) {
+        // Deleted meanwhile: see appendRecords.
+        await tx.done;
+        return;
+      }
       const isNew = (await tx.objectStore('records').getKey(record.id)) === undefined;
       const writes: Promise<unknown>[] = [tx.objectStore('records').put(record)];
-      if (isNew) {
-        const current = (await tx.objectStore('sessions').get(session.id)) ?? session;
-        writes.push(tx.objectStore('sessions').put({ ...current, recordCount: current.recordCount + 1 }));
-      }
+      if (isNew) writes.push(tx.objectStore('sessions').put({ ...current, recordCount: current.recordCount + 1 }));
       await Promise.all([...writes, tx.done]);
     },
 
@@ -167,6 +178,25 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
     },
 
     listOpenSessions: (): Promise<StoredSession[]> => db.getAllFromIndex('sessions', 'byOpenTab'),
+
+    /** Deletes a session with its records and findings, all or nothing; returns it, or undefined when it was not stored. */
+    async deleteSession(id: string): Promise<StoredSession | undefined> {
+      const tx = db.transaction(['sessions', 'records', 'findings'], 'readwrite');
+      const existing = await tx.objectStore('sessions').get(id);
+      if (existing === undefined) {
+        await tx.done;
+        return undefined;
+      }
+      const recordKeys = await tx.objectStore('records').index('bySessionTime').getAllKeys(IDBKeyRange.bound([id, -Infinity, -Infinity], [id, Infinity, Infinity]));
+      const findingKeys = await tx.objectStore('findings').index('bySession').getAllKeys(id);
+      await Promise.all([
+        tx.objectStore('sessions').delete(id),
+        ...recordKeys.map((key) => tx.objectStore('records').delete(key)),
+        ...findingKeys.map((key) => tx.objectStore('findings').delete(key)),
+        tx.done,
+      ]);
+      return existing;
+    },
 
     listSessions: (): Promise<StoredSession[]> => db.getAllFromIndex('sessions', 'byStart'),
 

@@ -1,6 +1,9 @@
 import browser, { type Cookies, type WebNavigation, type WebRequest } from 'webextension-polyfill';
 import { createCaptureService, type CaptureService } from './capture-service';
-import { openLensDatabase } from './db';
+import { CAPTURE_STATUS_KEY, createCaptureStatus } from './capture-status';
+import { keepLensDatabaseOpen } from './db';
+import { footprintOf } from './retention';
+import { createRetentionService, estimateStorageUsage, parseNotice, RETENTION_NOTICE_KEY } from './retention-service';
 import { createFindingsService, type FindingsService } from './findings-service';
 import { createSessionStore, systemClock } from './session-store';
 import { createUiHub } from './ui-hub';
@@ -8,7 +11,8 @@ import { createUiRequests } from './ui-requests';
 import { originOf } from '../core/identity/scope';
 import { UI_PORT, UI_REQUEST_CHANNEL } from '../protocol/ui-messages';
 import { BRIDGE_PORT, type BackgroundToBridgeOnPort } from '../protocol/messages';
-import { API_HOSTS_KEY, normaliseApiHosts, normaliseRuleOptions, RULE_OPTIONS_KEY } from './settings';
+import { API_HOSTS_KEY, normaliseApiHosts, normaliseRetention, normaliseRuleOptions, RETENTION_KEY, RULE_OPTIONS_KEY } from './settings';
+import { StorageFullError } from './storage-errors';
 
 /** Only requests to these paths can be tracking calls; the filter keeps every other request away from us. */
 const TRACKING_ENDPOINTS = ['t', 'i', 'p', 's', 'g', 'a', 'b', 'batch', 'track', 'identify', 'page', 'screen', 'group', 'alias', 'import'];
@@ -22,7 +26,13 @@ export const TRACKING_URL_PATTERNS = TRACKING_ENDPOINTS.flatMap((endpoint) => [`
 export function startBackground(): void {
   let userHosts: Promise<string[]> = loadUserHosts();
   let captureDisabled: Promise<string[]> = loadStringList(CAPTURE_DISABLED_KEY);
-  const database = openLensDatabase();
+  const kept = keepLensDatabaseOpen();
+  // Built once the first attempt to open has ended, opened or not: a disk that is full
+  // when the worker starts must not leave it without capture until the next restart.
+  const database = kept.connection().then(
+    () => kept.db,
+    () => kept.db,
+  );
   const sessions = database.then((db) => createSessionStore(db, systemClock));
   const findings: Promise<FindingsService> = database.then((db) =>
     createFindingsService({
@@ -41,7 +51,27 @@ export function startBackground(): void {
     getSession: async (sessionId) => (await database).get('sessions', sessionId),
     streamRecords: async (sessionId, chunkSize, onChunk) => (await sessions).streamRecords(sessionId, chunkSize, onChunk),
     findingsOf: async (sessionId) => (await findings).findingsOf(sessionId),
+    captureStatus: () => captureStatus.current(),
   });
+  const local = browser.storage.local;
+  const captureStatus = createCaptureStatus({
+    load: async () => (await local.get(CAPTURE_STATUS_KEY))[CAPTURE_STATUS_KEY],
+    save: (status) => (status ? local.set({ [CAPTURE_STATUS_KEY]: status }) : local.remove(CAPTURE_STATUS_KEY)),
+    publish: (status) => hub.publishCaptureStatus(status),
+    now: () => Date.now(),
+  });
+  const retention = createRetentionService({
+    listSessions: async () => (await (await sessions).listSessions()).map(footprintOf),
+    deleteSessions: async (ids) => (await service).deleteSessions(ids),
+    usage: estimateStorageUsage,
+    settings: async () => normaliseRetention((await local.get(RETENTION_KEY))[RETENTION_KEY]),
+    loadNotice: async () => parseNotice((await local.get(RETENTION_NOTICE_KEY))[RETENTION_NOTICE_KEY]),
+    saveNotice: (notice) => (notice ? local.set({ [RETENTION_NOTICE_KEY]: notice }) : local.remove(RETENTION_NOTICE_KEY)),
+    now: () => Date.now(),
+    later: (callback, ms) => setTimeout(callback, ms),
+  });
+  // Limits lowered while the worker was stopped, or sessions imported: checked at every start.
+  retention.schedule();
   browser.runtime.onConnect.addListener((port: browser.Runtime.Port) => {
     if (port.name === BRIDGE_PORT) {
       // The sender (tab, frame) is the port's, set by the browser; never read from a message.
@@ -78,12 +108,30 @@ export function startBackground(): void {
       onRecordsStored: (sessionId, tabId, records) => {
         hub.publishRecords(sessionId, tabId, records);
         evaluator.recordsStored(sessionId, tabId, records);
+        retention.recordsStored(records.length);
       },
-      onSessionEnded: (sessionId, tabId) => evaluator.sessionEnded(sessionId, tabId),
+      onSessionStarted: () => retention.schedule(),
+      onSessionEnded: async (sessionId, tabId) => {
+        try {
+          await evaluator.sessionEnded(sessionId, tabId);
+        } finally {
+          retention.schedule();
+        }
+      },
+      // The tab's next record starts a new session; until then its badge shows nothing.
+      onSessionDeleted: (session) => {
+        if (session.endedAt === null) showBadge(session.tabId, { error: 0, warning: 0 });
+      },
       captureEnabled: async (url) => url === null || !(await captureDisabled).includes(originOf(url)),
+      room: {
+        isPaused: () => captureStatus.isPaused(),
+        freeSpace: () => retention.freeSpace(),
+        paused: (error) => captureStatus.paused(error),
+        stored: () => captureStatus.stored(),
+      },
     }),
   );
-  const requests = Promise.all([database, sessions, findings]).then(([db, store, evaluator]) =>
+  const requests = Promise.all([database, sessions, findings, service]).then(([db, store, evaluator, capture]) =>
     createUiRequests({
       db,
       store,
@@ -92,8 +140,10 @@ export function startBackground(): void {
       version: browser.runtime.getManifest().version,
       now: () => Date.now(),
       captureDisabled: () => captureDisabled,
-      // The tab's next record starts a new session; until then its badge shows nothing.
-      onOpenSessionDeleted: (tabId) => showBadge(tabId, { error: 0, warning: 0 }),
+      deleteSessions: (ids) => capture.deleteSessions(ids),
+      storageState: async () => ({ capture: await captureStatus.current(), notice: await retention.notice() }),
+      dismissRetentionNotice: () => retention.dismissNotice(),
+      onImported: () => retention.schedule(),
       setCaptureDisabled: async (origins) => {
         captureDisabled = Promise.resolve([...origins]);
         await browser.storage.local.set({ [CAPTURE_DISABLED_KEY]: [...origins] });
@@ -102,7 +152,8 @@ export function startBackground(): void {
   );
   const run = (task: (s: CaptureService) => Promise<unknown>): Promise<unknown> =>
     service.then(task).catch((error: unknown) => {
-      console.error('[Identity Lens] capture failed', error);
+      // A refusal for lack of room is shown as the capture status, not logged for every event.
+      if (!(error instanceof StorageFullError)) console.error('[Identity Lens] capture failed', error);
     });
 
   browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
@@ -165,6 +216,7 @@ export function startBackground(): void {
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local') return;
     if (API_HOSTS_KEY in changes) userHosts = Promise.resolve(normaliseApiHosts(changes[API_HOSTS_KEY]?.newValue));
+    if (RETENTION_KEY in changes) retention.schedule();
     if (RULE_OPTIONS_KEY in changes) {
       void Promise.all([database, findings]).then(async ([db, evaluator]) => {
         const open = await db.getAllFromIndex('sessions', 'byOpenTab');

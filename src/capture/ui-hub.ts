@@ -1,6 +1,6 @@
 import type { Finding } from '../protocol/findings';
 import type { CapturedRecord, LensRecord, Session } from '../protocol/records';
-import { FIRST_SNAPSHOT_CHUNK, SNAPSHOT_CHUNK, type BackgroundToUi, type SubscriptionTarget } from '../protocol/ui-messages';
+import { FIRST_SNAPSHOT_CHUNK, SNAPSHOT_CHUNK, type BackgroundToUi, type CaptureStatus, type SubscriptionTarget } from '../protocol/ui-messages';
 import type { StoredRecord } from './db';
 
 /** A connected UI's port, as much of it as the hub uses (a runtime port, or a fake in tests). */
@@ -16,6 +16,8 @@ export interface UiHubDeps {
   /** Reads a session's records in time order, handing over each chunk as soon as it is read. */
   streamRecords(sessionId: string, chunkSize: (chunkIndex: number) => number, onChunk: (records: StoredRecord[]) => void): Promise<number>;
   findingsOf(sessionId: string): Promise<Finding[]>;
+  /** Whether capture is storing (or paused for lack of room); told to every UI as it subscribes. */
+  captureStatus?(): Promise<CaptureStatus>;
   /** Records per snapshot message (SNAPSHOT_CHUNK unless a test wants small ones). */
   readonly chunkSize?: number;
 }
@@ -99,7 +101,13 @@ export function createUiHub(deps: UiHubDeps) {
         const target = message.target;
         const session = 'sessionId' in target ? deps.getSession(target.sessionId) : deps.openSession(target.tabId);
         void session.then((found) => sendSnapshot(subscriber, found ?? null)).catch((error: unknown) => console.error('[Identity Lens] snapshot failed', error));
+        void deps.captureStatus?.().then((status) => safePost(subscriber, { type: 'capture-status', status }));
       });
+    },
+
+    /** Capture paused or resumed: every UI says so, whatever it follows. */
+    publishCaptureStatus(status: CaptureStatus): void {
+      for (const subscriber of subscribers) safePost(subscriber, { type: 'capture-status', status });
     },
 
     /** Records of a session were stored: a UI following it gets them, a UI following its tab gets a snapshot of a new session. */

@@ -8,7 +8,7 @@ import { toHar, toNdjson } from '../core/export/wire-formats';
 import type { RuleOptions } from '../core/rules/rule';
 import type { Finding } from '../protocol/findings';
 import type { Session } from '../protocol/records';
-import { UI_REQUEST_CHANNEL, type TabSummary, type UiRequest, type UiResponse } from '../protocol/ui-messages';
+import { UI_REQUEST_CHANNEL, type StorageState, type TabSummary, type UiRequest, type UiResponse } from '../protocol/ui-messages';
 import type { LensDatabase, StoredSession } from './db';
 import type { FindingsService } from './findings-service';
 import type { SessionStore } from './session-store';
@@ -22,15 +22,20 @@ export interface UiRequestDeps {
   readonly now: () => number;
   readonly captureDisabled: () => Promise<readonly string[]>;
   readonly setCaptureDisabled: (origins: readonly string[]) => Promise<void>;
-  /** Told when an open session (a live tab's) is deleted, so its badge can be cleared. */
-  readonly onOpenSessionDeleted?: (tabId: number) => void;
+  /** The capture service's delete: the one way a session goes, in its tab's turn when it is still recording. */
+  readonly deleteSessions: (ids: readonly string[]) => Promise<readonly Session[]>;
+  /** Capture status and the retention notice, as the background holds them. */
+  readonly storageState: () => Promise<StorageState>;
+  readonly dismissRetentionNotice: () => Promise<void>;
+  /** Sessions were imported (retention may have to make room). */
+  readonly onImported?: () => void;
 }
 
 function isRequest(message: unknown): message is UiRequest {
   return typeof message === 'object' && message !== null && (message as { channel?: unknown }).channel === UI_REQUEST_CHANNEL && typeof (message as { type?: unknown }).type === 'string';
 }
 
-const publicSession = ({ openTabId: _open, cookieDigest: _digest, ...session }: StoredSession): Session => session;
+const publicSession = ({ openTabId: _open, cookieDigest: _digest, importedAt: _imported, ...session }: StoredSession): Session => session;
 
 /** The requests of the popup and the session library: plain async functions over IndexedDB. */
 export function createUiRequests(deps: UiRequestDeps) {
@@ -39,29 +44,6 @@ export function createUiRequests(deps: UiRequestDeps) {
     return Promise.all(
       sessions.map(async (session) => ({ session: publicSession(session), records: await deps.store.recordsOf(session.id), findings: await deps.findings.findingsOf(session.id) })),
     );
-  }
-
-  async function deleteSessions(ids: readonly string[]): Promise<number> {
-    let deleted = 0;
-    for (const id of ids) {
-      const tx = deps.db.transaction(['sessions', 'records', 'findings'], 'readwrite');
-      const existing = await tx.objectStore('sessions').get(id);
-      if (existing === undefined) {
-        await tx.done;
-        continue;
-      }
-      const recordKeys = await tx.objectStore('records').index('bySessionTime').getAllKeys(IDBKeyRange.bound([id, -Infinity, -Infinity], [id, Infinity, Infinity]));
-      const findingKeys = await tx.objectStore('findings').index('bySession').getAllKeys(id);
-      await Promise.all([
-        tx.objectStore('sessions').delete(id),
-        ...recordKeys.map((key) => tx.objectStore('records').delete(key)),
-        ...findingKeys.map((key) => tx.objectStore('findings').delete(key)),
-        tx.done,
-      ]);
-      deleted += 1;
-      if (existing.endedAt === null) deps.onOpenSessionDeleted?.(existing.tabId);
-    }
-    return deleted;
   }
 
   /** All or nothing: every session of the file is stored in one transaction, or none is. */
@@ -80,7 +62,7 @@ export function createUiRequests(deps: UiRequestDeps) {
       const id = taken ? `${session.id}-imported-${deps.now().toString(36)}` : session.id;
       const counts = { error: 0, warning: 0, info: 0 };
       for (const f of findings) counts[f.severity] += 1;
-      writes.push(tx.objectStore('sessions').put({ ...session, id, findingCounts: counts, evaluatedRecords: records.length }));
+      writes.push(tx.objectStore('sessions').put({ ...session, id, findingCounts: counts, evaluatedRecords: records.length, importedAt: deps.now() }));
       for (const record of records) writes.push(tx.objectStore('records').put({ ...record, sessionId: id, id: taken ? `${id}:${record.id}` : record.id }));
       for (const finding of findings) {
         const recordIds = taken ? finding.recordIds.map((r) => `${id}:${r}`) : finding.recordIds;
@@ -88,6 +70,7 @@ export function createUiRequests(deps: UiRequestDeps) {
       }
     }
     await Promise.all([...writes, tx.done]);
+    deps.onImported?.();
     return { ok: true, imported: prepared.length };
   }
 
@@ -154,7 +137,6 @@ export function createUiRequests(deps: UiRequestDeps) {
   }
 
   return {
-    deleteSessions,
     importSessions,
     exportSessions,
     tabSummary,
@@ -170,7 +152,7 @@ export function createUiRequests(deps: UiRequestDeps) {
             return { ok: true, sessions: counted };
           }
           case 'delete-sessions':
-            return { ok: true, deleted: await deleteSessions(Array.isArray(message.ids) ? message.ids.filter((id) => typeof id === 'string') : []) };
+            return { ok: true, deleted: (await deps.deleteSessions(Array.isArray(message.ids) ? message.ids.filter((id) => typeof id === 'string') : [])).length };
           case 'import-sessions':
             return typeof message.text === 'string' ? await importSessions(message.text) : { ok: false, error: 'Nothing to import.' };
           case 'export-sessions':
@@ -184,6 +166,11 @@ export function createUiRequests(deps: UiRequestDeps) {
             await deps.setCaptureDisabled([...disabled]);
             return { ok: true };
           }
+          case 'storage-state':
+            return { ok: true, storage: await deps.storageState() };
+          case 'dismiss-retention-notice':
+            await deps.dismissRetentionNotice();
+            return { ok: true };
           default:
             return { ok: false, error: 'Unknown request.' };
         }

@@ -20,6 +20,35 @@ export type SubscriptionTarget = { readonly tabId: number } | { readonly session
 
 export type UiToBackground = { readonly type: 'subscribe'; readonly target: SubscriptionTarget };
 
+/** Whether capture stores what it sees; shown in the popup, the session library and the panel. */
+export type CaptureStatus =
+  | { readonly state: 'capturing' }
+  | {
+      /** The browser refused to store more (a full disk, or a quota): pages keep their records and resend them. */
+      readonly state: 'paused-storage-full';
+      readonly since: number;
+      /** The browser's own words, for a bug report. */
+      readonly error: string;
+    };
+
+export type EvictionReason = 'sessions' | 'size' | 'storage-full';
+
+/** Sessions retention removed since the user last dismissed the notice. */
+export interface RetentionNotice {
+  readonly at: number;
+  readonly evicted: number;
+  /** What made the last eviction: the session count, the size limit, or the browser refusing to store more. */
+  readonly reason: EvictionReason;
+  /** The limits in force then, to name them. */
+  readonly maxSessions: number;
+  readonly maxMegabytes: number;
+}
+
+export interface StorageState {
+  readonly capture: CaptureStatus;
+  readonly notice: RetentionNotice | null;
+}
+
 export type BackgroundToUi =
   | {
       readonly type: 'snapshot';
@@ -31,7 +60,8 @@ export type BackgroundToUi =
     }
   | { readonly type: 'records'; readonly sessionId: string; readonly records: readonly CapturedRecord[] }
   | { readonly type: 'findings'; readonly sessionId: string; readonly findings: readonly Finding[] }
-  | { readonly type: 'session'; readonly session: Session };
+  | { readonly type: 'session'; readonly session: Session }
+  | { readonly type: 'capture-status'; readonly status: CaptureStatus };
 
 /** Requests a UI makes with runtime.sendMessage; the reply is the matching response. */
 export const UI_REQUEST_CHANNEL = 'identity-lens-ui';
@@ -44,7 +74,9 @@ export type UiRequest =
   | { readonly channel: typeof UI_REQUEST_CHANNEL; readonly type: 'import-sessions'; readonly text: string }
   | { readonly channel: typeof UI_REQUEST_CHANNEL; readonly type: 'export-sessions'; readonly ids: readonly string[] | 'all'; readonly format: ExportFormat; readonly redact: boolean }
   | { readonly channel: typeof UI_REQUEST_CHANNEL; readonly type: 'tab-summary'; readonly tabId: number; readonly url: string | null }
-  | { readonly channel: typeof UI_REQUEST_CHANNEL; readonly type: 'set-capture'; readonly origin: string; readonly enabled: boolean };
+  | { readonly channel: typeof UI_REQUEST_CHANNEL; readonly type: 'set-capture'; readonly origin: string; readonly enabled: boolean }
+  | { readonly channel: typeof UI_REQUEST_CHANNEL; readonly type: 'storage-state' }
+  | { readonly channel: typeof UI_REQUEST_CHANNEL; readonly type: 'dismiss-retention-notice' };
 
 export interface TabSummary {
   readonly session: Session | null;
@@ -69,5 +101,6 @@ export type UiResponse =
   | { readonly ok: true; readonly imported: number }
   | { readonly ok: true; readonly fileName: string; readonly mimeType: string; readonly text: string }
   | { readonly ok: true; readonly summary: TabSummary }
+  | { readonly ok: true; readonly storage: StorageState }
   | { readonly ok: true }
   | { readonly ok: false; readonly error: string };

@@ -58,11 +58,14 @@ export interface LaunchOptions {
    * request events miss. Complete once the browser has closed (see test/e2e/net-log.ts).
    */
   readonly netLogPath?: string;
+  /** A profile the caller prepared (a small disk under it); the caller removes it. */
+  readonly userDataDir?: string;
 }
 
 export async function launchWithExtension(options: LaunchOptions = {}): Promise<LensBrowser> {
   assertExtensionBuilt();
-  const userDataDir = mkdtempSync(join(tmpdir(), 'identity-lens-e2e-'));
+  // A profile the caller prepared (a small disk under it) is the caller's to remove.
+  const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'identity-lens-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: findChromium(),
     headless: options.headless ?? true,
@@ -139,7 +142,7 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
     },
     async close() {
       await context.close();
-      rmSync(userDataDir, { recursive: true, force: true });
+      if (!options.userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     },
   };
 }

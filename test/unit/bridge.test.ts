@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBridge, type BridgeTransport } from '../../src/bridge/bridge';
+import { createBridge, MAX_RECORDS_PER_BATCH, type BridgeTransport } from '../../src/bridge/bridge';
 import { PROTOCOL_VERSION, WINDOW_TAG, type BridgeToBackground } from '../../src/protocol/messages';
 import type { PageRecord } from '../../src/protocol/records';
 
@@ -96,6 +96,68 @@ describe('bridge', () => {
     fake.page({ hello: 'world' });
     expect(fake.sent).toHaveLength(0);
     expect(bridge.dropped).toEqual({});
+  });
+});
+
+describe('a background out of room', () => {
+  function fullBackground() {
+    const fake = fakeTransport();
+    const room = { full: true };
+    fake.transport.sendToBackground = async (message) => {
+      fake.sent.push(message);
+      return room.full ? { ok: false, error: 'storage-full', retry: true } : { ok: true, stored: message.records.length, sessionId: 's1' };
+    };
+    return { ...fake, room };
+  }
+  const many = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => lifecycle(`${prefix}${i}`));
+
+  it('is sent one batch per retry while it refuses, new records wait, and everything is stored once there is room', async () => {
+    const fake = fullBackground();
+    const bridge = createBridge(fake.transport);
+    fake.page({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'records', records: many('a', MAX_RECORDS_PER_BATCH + 500) });
+    await settle();
+    expect(fake.sent).toHaveLength(2); // the first flush splits the records as usual
+    // The page goes on calling while capture is paused: nothing is sent until the retry.
+    for (let i = 0; i < 20; i += 1) fake.page({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'records', records: [lifecycle(`b${i}`)] });
+    await settle();
+    expect(fake.sent).toHaveLength(2);
+    for (let retry = 0; retry < 3; retry += 1) {
+      fake.runTimers();
+      await settle();
+    }
+    // One batch per retry, not the whole backlog each time.
+    expect(fake.sent).toHaveLength(5);
+    expect(bridge.pending + bridge.unacknowledged).toBe(MAX_RECORDS_PER_BATCH + 520);
+    fake.room.full = false;
+    fake.runTimers();
+    await settle();
+    fake.runTimers();
+    await settle();
+    expect(bridge.pending + bridge.unacknowledged).toBe(0);
+    const delivered = new Set(fake.sent.slice(5).flatMap((m) => m.records.map((r) => r.id)));
+    expect(delivered.size).toBe(MAX_RECORDS_PER_BATCH + 520);
+  });
+
+  it('is told apart from a stopped worker: new records go at once to a background that did not answer, as the send wakes it', async () => {
+    const fake = fakeTransport();
+    createBridge(fake.transport);
+    fake.state.backgroundUp = false;
+    fake.page({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'records', records: [lifecycle('a')] });
+    await settle();
+    fake.state.backgroundUp = true;
+    fake.page({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'records', records: [lifecycle('b')] });
+    expect(fake.sent.map((m) => m.records.map((r) => r.id))).toEqual([['a'], ['a', 'b']]);
+  });
+
+  it('still sends everything at once when the page is going away (the hook flushed at pagehide)', async () => {
+    const fake = fullBackground();
+    createBridge(fake.transport);
+    fake.page({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'records', records: [lifecycle('a')] });
+    await settle();
+    fake.room.full = false;
+    const pagehide = { ...lifecycle('bye'), event: 'pagehide', persisted: false };
+    fake.page({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'records', records: [lifecycle('b'), pagehide] });
+    expect(fake.sent.at(-1)?.records.map((r) => r.id)).toEqual(['a', 'b', 'bye']);
   });
 });
 

@@ -265,6 +265,29 @@ describe('navigation and session lifetime', () => {
     expect(sessions.map((s) => s.endedAt === null)).toEqual([false, true]);
   });
 
+  it('deletes a recording session in its tab\'s turn, so a write under way cannot bring it back', async () => {
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('p:1')]), sender(7));
+    const [open] = await store.listSessions();
+    const write = service.handleBridgeMessage(bridgeMessage([lifecycle('p:2'), lifecycle('p:3')]), sender(7));
+    const deleted = await service.deleteSessions([open?.id ?? '', 'no-such-session']);
+    await write;
+    expect(deleted.map((s) => s.id)).toEqual([open?.id]);
+    expect(await store.getSession(open?.id ?? '')).toBeUndefined();
+    expect((await db.getAll('records')).filter((r) => r.sessionId === open?.id)).toEqual([]);
+  });
+
+  it('never brings back a session deleted while a write for it was on its way (late records of a tab whose ended session retention took)', async () => {
+    await service.handleBridgeMessage(bridgeMessage([lifecycle('doc-a:1')]), sender(8));
+    await service.handleTabRemoved(8);
+    const [ended] = await store.listSessions();
+    const stale = await store.getSession(ended?.id ?? '');
+    await service.deleteSessions([ended?.id ?? '']);
+    expect(await store.appendRecords(stale!, { tabId: 8, frameId: 0 }, [lifecycle('doc-a:2')])).toBe(0);
+    await store.putRecord(stale!, { ...lifecycle('doc-a:3'), sessionId: ended?.id ?? '', tabId: 8, frameId: 0 } as never);
+    expect(await store.listSessions()).toEqual([]);
+    expect(await db.getAll('records')).toEqual([]);
+  });
+
   it("stores a closed tab's late records (its pagehide flush) in the session that ended, not a new one", async () => {
     await service.handleBridgeMessage(bridgeMessage([lifecycle('doc-a:1')]), sender(8));
     await service.handleTabRemoved(8);

@@ -84,6 +84,35 @@ describe('findings in the background', () => {
   });
 });
 
+describe('a session deleted while it is evaluated', () => {
+  it('leaves no findings behind', async () => {
+    const clock = { now: () => 1_790_000_000_000, randomId: () => 'r1-abcdefgh' };
+    const capture = createCaptureService({
+      store: createSessionStore(db, clock),
+      clock,
+      getCookies: async () => [],
+      userApiHosts: async () => [],
+      onRecordsStored: (sessionId, tabId, records) => findings.recordsStored(sessionId, tabId, records),
+    });
+    const s = createSessionBuilder();
+    s.page.identify('97980cfea0067');
+    s.page.identify('user-2-b6f1');
+    const pageRecords = s.records.filter((r): r is PageRecord => !['wire', 'navigation', 'cookie'].includes(r.kind));
+    const tab = { tab: { id: 4, url: 'https://shop.example/' }, frameId: 0 };
+    const reply = await capture.handleBridgeMessage(pageMessage(pageRecords.slice(0, -1)), tab);
+    await settle();
+    const sessionId = (reply as { sessionId: string }).sessionId;
+    expect(await findings.findingsOf(sessionId)).not.toEqual([]);
+    // More records: their evaluation (from the engine kept in memory) is due; the session goes before it runs.
+    await capture.handleBridgeMessage(pageMessage(pageRecords.slice(-1)), tab);
+    expect(timers.length).toBeGreaterThan(0);
+    await capture.deleteSessions([sessionId]);
+    await settle();
+    expect(await db.getAll('sessions')).toEqual([]);
+    expect(await db.getAll('findings')).toEqual([]);
+  });
+});
+
 describe('schema upgrade', () => {
   it('opens a database written by schema version 1 and keeps its sessions and records', async () => {
     const dbName = `upgrade-${(name += 1)}`;

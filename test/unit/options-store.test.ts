@@ -73,3 +73,30 @@ describe('rule options store', () => {
     expect(normaliseRuleOptions('garbage').signupEvents).toContain('Signed Up');
   });
 });
+
+describe('retention store', () => {
+  it('saves whole numbers in range, and says what is wrong with anything else', async () => {
+    const { createRetentionStore } = await import('../../src/ui/options/retention-store');
+    let saved = { maxSessions: 100, maxMegabytes: 500 };
+    const store = createRetentionStore({ load: async () => saved, save: async (limits) => void (saved = limits) }, async () => 12 * 1024 * 1024);
+    await store.load();
+    expect(store.usageBytes.value).toBe(12 * 1024 * 1024);
+    expect(await store.save(' 2 ', '50')).toEqual({ ok: true });
+    expect(saved).toEqual({ maxSessions: 2, maxMegabytes: 50 });
+    expect(store.saved.value).toBe(true);
+    const refusals: Array<[string, string, string]> = [
+      ['2.5', '50', 'Sessions to keep: enter a whole number, like 100.'],
+      ['0', '50', 'Sessions to keep: at least 1 session.'],
+      ['20000', '50', 'Sessions to keep: at most 10,000 sessions.'],
+      ['2', 'lots', 'Storage limit: enter a whole number, like 500.'],
+      ['2', '5', 'Storage limit: at least 10 MB.'],
+      ['-1', '2000000', 'Sessions to keep: enter a whole number, like 100. Storage limit: at most 1,000,000 MB.'],
+    ];
+    for (const [sessions, megabytes, error] of refusals) {
+      expect(await store.save(sessions, megabytes)).toEqual({ ok: false, error });
+      expect(store.error.value).toBe(error);
+      expect(store.saved.value).toBe(false);
+    }
+    expect(saved).toEqual({ maxSessions: 2, maxMegabytes: 50 });
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openLensDatabase } from '../../src/capture/db';
 import { createSessionStore } from '../../src/capture/session-store';
 import { createUiHub, type UiPort } from '../../src/capture/ui-hub';
-import type { BackgroundToUi } from '../../src/protocol/ui-messages';
+import type { BackgroundToUi, CaptureStatus } from '../../src/protocol/ui-messages';
 import { sessionOf } from './helpers/fake-ui-transport';
 import { createSessionBuilder } from './helpers/session-builder';
 
@@ -81,5 +81,30 @@ describe('UI hub', () => {
     hub.publishRecords('new', 7, []);
     await settle();
     expect(ui.received.at(-1)).toMatchObject({ type: 'snapshot', session: { id: 'new' }, done: true });
+  });
+});
+
+describe('capture status', () => {
+  it('tells every UI the status as it subscribes, and every change, whatever it follows', async () => {
+    let status: CaptureStatus = { state: 'paused-storage-full', since: 1, error: 'QuotaExceededError: full' };
+    const hub = createUiHub({
+      openSession: async () => undefined,
+      getSession: async () => undefined,
+      streamRecords: async () => 0,
+      findingsOf: async () => [],
+      captureStatus: async () => status,
+    });
+    const [panel, library] = [fakePort(), fakePort()];
+    hub.connect(panel.port);
+    hub.connect(library.port);
+    panel.send({ type: 'subscribe', target: { tabId: 5 } });
+    library.send({ type: 'subscribe', target: { sessionId: 'stored' } });
+    await settle();
+    expect(panel.received).toContainEqual({ type: 'capture-status', status });
+    expect(library.received).toContainEqual({ type: 'capture-status', status });
+    status = { state: 'capturing' };
+    hub.publishCaptureStatus(status);
+    expect(panel.received.at(-1)).toEqual({ type: 'capture-status', status: { state: 'capturing' } });
+    expect(library.received.at(-1)).toEqual({ type: 'capture-status', status: { state: 'capturing' } });
   });
 });

@@ -1,11 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createCaptureService } from '../../src/capture/capture-service';
 import { openLensDatabase, type LensDatabase } from '../../src/capture/db';
 import { createFindingsService } from '../../src/capture/findings-service';
 import { createSessionStore } from '../../src/capture/session-store';
 import { createUiRequests, type UiRequests } from '../../src/capture/ui-requests';
 import { evaluateSession } from '../../src/core/engine';
 import { createSessionFile } from '../../src/core/export/session-file';
-import { UI_REQUEST_CHANNEL, type UiResponse } from '../../src/protocol/ui-messages';
+import { UI_REQUEST_CHANNEL, type RetentionNotice, type UiResponse } from '../../src/protocol/ui-messages';
 import { sessionOf } from './helpers/fake-ui-transport';
 import { createSessionBuilder } from './helpers/session-builder';
 
@@ -13,6 +14,8 @@ let db: LensDatabase;
 let requests: UiRequests;
 let disabled: string[];
 let clearedBadges: number[];
+let notice: RetentionNotice | null;
+let imports: number;
 let name = 0;
 
 function exported(id = 's1'): string {
@@ -29,8 +32,19 @@ beforeEach(async () => {
   db = await openLensDatabase(`requests-${(name += 1)}`);
   disabled = [];
   clearedBadges = [];
+  imports = 0;
+  notice = { at: 1_790_000_000_000, evicted: 3, reason: 'sessions', maxSessions: 100, maxMegabytes: 500 };
   const store = createSessionStore(db);
   const findings = createFindingsService({ db, ruleOptions: async () => ({}), showCount: () => {}, later: () => {} });
+  const capture = createCaptureService({
+    store,
+    clock: { now: () => 1_790_000_900_000, randomId: () => 'r' },
+    getCookies: async () => [],
+    userApiHosts: async () => [],
+    onSessionDeleted: (session) => {
+      if (session.endedAt === null) clearedBadges.push(session.tabId);
+    },
+  });
   requests = createUiRequests({
     db,
     store,
@@ -40,7 +54,10 @@ beforeEach(async () => {
     now: () => 1_790_000_900_000,
     captureDisabled: async () => disabled,
     setCaptureDisabled: async (origins) => void (disabled = [...origins]),
-    onOpenSessionDeleted: (tabId) => clearedBadges.push(tabId),
+    deleteSessions: (ids) => capture.deleteSessions(ids),
+    storageState: async () => ({ capture: { state: 'capturing' }, notice }),
+    dismissRetentionNotice: async () => void (notice = null),
+    onImported: () => void (imports += 1),
   });
 });
 
@@ -51,6 +68,10 @@ describe('session library requests', () => {
     expect(listed).toMatchObject({ ok: true, sessions: [{ id: 's1', imported: true, findingCounts: { error: 1 }, callCount: 2 }] });
     const findings = await db.getAllFromIndex('findings', 'bySession', 's1');
     expect(findings.map((f) => f.rule)).toContain('userid-overwrite');
+    // Retention ages it from now; the listing does not show that.
+    expect((await db.get('sessions', 's1'))?.importedAt).toBe(1_790_000_900_000);
+    expect((listed as unknown as { sessions: object[] }).sessions[0]).not.toHaveProperty('importedAt');
+    expect(imports).toBe(1);
   });
 
   it('keeps both copies when the same file is imported twice, and stores nothing from a bad file', async () => {
@@ -84,6 +105,12 @@ describe('session library requests', () => {
     const off = (await ask({ type: 'tab-summary', tabId: 3, url: 'https://shop.example/cart' })) as { summary: { captureEnabled: boolean } };
     expect(off.summary.captureEnabled).toBe(false);
     expect(await requests.handle({ channel: 'someone-else' })).toBeUndefined();
+  });
+
+  it('tells the capture status and the retention notice, and dismisses the notice', async () => {
+    expect(await ask({ type: 'storage-state' })).toEqual({ ok: true, storage: { capture: { state: 'capturing' }, notice: { at: 1_790_000_000_000, evicted: 3, reason: 'sessions', maxSessions: 100, maxMegabytes: 500 } } });
+    expect(await ask({ type: 'dismiss-retention-notice' })).toEqual({ ok: true });
+    expect(await ask({ type: 'storage-state' })).toMatchObject({ storage: { notice: null } });
   });
 
   it('gives the identity and the top findings of an open session', async () => {

@@ -6,7 +6,7 @@ import { compareRecords } from '../../core/link-records';
 import { isAbortError } from '../../core/rules/undelivered-on-navigation';
 import type { Finding, Severity } from '../../protocol/findings';
 import type { CallRecord, CapturedRecord, EventRecord, NavigationRecord, Session, WireRecord } from '../../protocol/records';
-import type { BackgroundToUi, SubscriptionTarget, UiToBackground } from '../../protocol/ui-messages';
+import type { BackgroundToUi, CaptureStatus, SubscriptionTarget, UiToBackground } from '../../protocol/ui-messages';
 
 /** How the store reaches the background; the panel passes a runtime port, tests a fake. */
 export interface InspectorConnection {
@@ -69,6 +69,8 @@ export function createInspectorStore(options: { transport: InspectorTransport; t
   const { transport, target, platform } = options;
 
   const status = signal<ConnectionStatus>('connecting');
+  /** Whether the background stores what it captures, or is paused for lack of room. */
+  const captureStatus = signal<CaptureStatus | null>(null);
   const session = signal<Session | null>(null);
   const findings = signal<readonly Finding[]>([]);
   /** Bumped whenever records change; the arrays below are not signals, to keep 100,000 records cheap. */
@@ -225,6 +227,9 @@ export function createInspectorStore(options: { transport: InspectorTransport; t
         break;
       case 'session':
         if (message.session.id === session.value?.id || session.value === null) session.value = message.session;
+        break;
+      case 'capture-status':
+        captureStatus.value = message.status;
         break;
     }
   };
@@ -395,6 +400,7 @@ export function createInspectorStore(options: { transport: InspectorTransport; t
 
   return {
     status,
+    captureStatus,
     session,
     findings,
     version,

@@ -8,6 +8,7 @@ import type { ViewPlatform } from './platform';
 import { StoragePane } from './storage-pane';
 import { TimelineView } from './timeline-view';
 import { Toolbar } from './toolbar';
+import { CapturePausedNote } from '../storage-notices';
 
 type Tab = 'details' | 'findings' | 'storage';
 
@@ -24,7 +25,7 @@ function EmptyState({ store }: { store: InspectorStore }) {
 }
 
 /** The inspector: identity bar, timeline, call list, and the detail, findings and storage panes. */
-export function InspectorView({ store, platform }: { store: InspectorStore; platform: ViewPlatform }) {
+export function InspectorView({ store, platform, showCaptureStatus = true }: { store: InspectorStore; platform: ViewPlatform; showCaptureStatus?: boolean }) {
   const [tab, setTab] = useState<Tab>('details');
   const searchRef = useRef<HTMLInputElement>(null);
 
@@ -52,6 +53,7 @@ export function InspectorView({ store, platform }: { store: InspectorStore; plat
   return (
     <div class="inspector">
       <IdentityBar store={store} platform={platform} />
+      {showCaptureStatus ? <CapturePausedNote status={store.captureStatus.value} /> : null}
       <Toolbar store={store} searchRef={searchRef} />
       {hasCalls ? <TimelineView store={store} /> : null}
       <div class="main">

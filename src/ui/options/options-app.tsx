@@ -3,9 +3,11 @@ import { useSignal } from '@preact/signals';
 import type { OptionsStore } from './options-store';
 import { RuleOptionsSection } from './rule-options-section';
 import type { RuleOptionsStore } from './rule-options-store';
+import { RetentionSection } from './retention-section';
+import type { RetentionStore } from './retention-store';
 
 /** Options: which hosts count as a tracking API. Every value shown is page-independent, but is still rendered as text. */
-export function OptionsApp({ store, rules }: { store: OptionsStore; rules: RuleOptionsStore }) {
+export function OptionsApp({ store, rules, retention }: { store: OptionsStore; rules: RuleOptionsStore; retention: RetentionStore }) {
   const draft = useSignal('');
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -49,6 +51,7 @@ export function OptionsApp({ store, rules }: { store: OptionsStore; rules: RuleO
         <ErrorNote error={store.error} />
       </section>
       <RuleOptionsSection store={rules} />
+      <RetentionSection store={retention} />
     </main>
   );
 }

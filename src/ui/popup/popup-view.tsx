@@ -2,12 +2,35 @@ import { ruleById } from '../../core/rules/catalogue';
 import { describeExpiry } from '../inspector/format';
 import { IdentityValue } from '../inspector/identity-value';
 import type { ViewPlatform } from '../inspector/platform';
+import { CapturePausedNote, RetentionNoticeNote } from '../storage-notices';
 import type { PopupStore } from './popup-store';
 
 /** The active tab at a glance: who the visitor is, where that lives, and what is wrong. */
 export function PopupView({ store, platform }: { store: PopupStore; platform: ViewPlatform }) {
   const summary = store.summary.value;
-  if (store.error.value) return <p class="notice-error" role="alert">{store.error.value}</p>;
+  const storage = store.storage.value;
+  const notes = (
+    <>
+      <CapturePausedNote status={storage?.capture ?? null} openLibrary={() => store.openLibrary()} openOptions={store.openOptions} />
+      <RetentionNoticeNote notice={storage?.notice ?? null} onDismiss={() => void store.dismissRetentionNotice()} openOptions={store.openOptions} />
+    </>
+  );
+  if (store.error.value)
+    return (
+      <div class="popup">
+        {notes}
+        {storage?.capture.state === 'paused-storage-full' ? (
+          // The summary is read from the same full storage: the pause above says why, the details stay at hand.
+          <p class="muted" title={store.error.value}>
+            This tab's summary can be read again once there is room.
+          </p>
+        ) : (
+          <p class="notice-error" role="alert">
+            {store.error.value}
+          </p>
+        )}
+      </div>
+    );
   if (!summary) return <p class="muted">Loading…</p>;
   const { identity, counts } = summary;
   const now = platform.now();
@@ -20,6 +43,7 @@ export function PopupView({ store, platform }: { store: PopupStore; platform: Vi
         <strong>Identity Lens</strong>
         <span class="muted">{summary.origin ?? ''}</span>
       </header>
+      {notes}
       {summary.session === null || summary.callCount === 0 ? (
         <p class="empty popup-empty">
           No Segment calls on this tab yet. Reload the page, and check that analytics.js loads (window.analytics, or an npm build of @segment/analytics-next).

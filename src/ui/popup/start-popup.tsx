@@ -14,6 +14,7 @@ export async function startPopup(root: HTMLElement): Promise<void> {
     request: (request) => browser.runtime.sendMessage(request) as Promise<UiResponse>,
     tab: tab?.id === undefined ? null : { id: tab.id, url: tab.url ?? null },
     openLibrary: (sessionId) => void browser.tabs.create({ url: browser.runtime.getURL(`/sessions.html${sessionId ? `?session=${encodeURIComponent(sessionId)}` : ''}`) }),
+    openOptions: () => void browser.runtime.openOptionsPage(),
     save: downloadText,
   });
   render(<PopupView store={store} platform={{ copy: (text) => void navigator.clipboard?.writeText(text), now: () => Date.now() }} />, root);

@@ -1,6 +1,6 @@
 import { computed, signal } from '@preact/signals';
 import type { Session } from '../../protocol/records';
-import type { ExportFormat } from '../../protocol/ui-messages';
+import type { ExportFormat, StorageState } from '../../protocol/ui-messages';
 import { makeRequest, type RequestFn } from '../request';
 
 export type SortKey = 'startedAt' | 'title' | 'records' | 'findings';
@@ -14,6 +14,8 @@ export function createLibraryStore(request: RequestFn, save: (fileName: string, 
   const sort = signal<{ key: SortKey; descending: boolean }>({ key: 'startedAt', descending: true });
   const message = signal<{ kind: 'info' | 'error'; text: string } | null>(null);
   const busy = signal(false);
+  /** Capture paused for lack of room, and sessions retention removed. */
+  const storage = signal<StorageState | null>(null);
 
   const findingTotal = (s: Session) => (s.findingCounts ? s.findingCounts.error * 1_000_000 + s.findingCounts.warning * 1000 + s.findingCounts.info : 0);
 
@@ -31,9 +33,10 @@ export function createLibraryStore(request: RequestFn, save: (fileName: string, 
   });
 
   async function refresh(): Promise<void> {
-    const response = await request(makeRequest('list-sessions', {}));
+    const [response, state] = await Promise.all([request(makeRequest('list-sessions', {})), request(makeRequest('storage-state', {}))]);
     if (response.ok && 'sessions' in response) sessions.value = response.sessions;
     else if (!response.ok) message.value = { kind: 'error', text: response.error };
+    if (state.ok && 'storage' in state) storage.value = state.storage;
   }
 
   async function exportSessions(ids: readonly string[] | 'all', format: ExportFormat, redact: boolean): Promise<void> {
@@ -57,8 +60,14 @@ export function createLibraryStore(request: RequestFn, save: (fileName: string, 
     sort,
     message,
     busy,
+    storage,
     visible,
     refresh,
+    async dismissRetentionNotice(): Promise<void> {
+      const response = await request(makeRequest('dismiss-retention-notice', {}));
+      if (!response.ok) message.value = { kind: 'error', text: response.error };
+      await refresh();
+    },
     toggle(id: string) {
       const next = new Set(selected.value);
       if (next.has(id)) next.delete(id);

@@ -4,6 +4,7 @@ import type { ExportFormat } from '../../protocol/ui-messages';
 import { createInspectorStore, type InspectorTransport } from '../inspector/inspector-store';
 import { InspectorView } from '../inspector/inspector-view';
 import type { ViewPlatform } from '../inspector/platform';
+import { CapturePausedNote, RetentionNoticeNote } from '../storage-notices';
 import type { LibraryStore, SortKey } from './library-store';
 
 const when = (ms: number | null) => (ms === null ? 'open' : new Date(ms).toLocaleString());
@@ -24,11 +25,12 @@ function SortHeader({ store, label, sortKey }: { store: LibraryStore; label: str
 function OpenedSession({ sessionId, transport, platform }: { sessionId: string; transport: InspectorTransport; platform: ViewPlatform }) {
   const store = useMemo(() => createInspectorStore({ transport, target: { sessionId }, platform: { setTimer: (callback, ms) => setTimeout(callback, ms) } }), [sessionId]);
   useEffect(() => () => store.dispose(), [store]);
-  return <InspectorView store={store} platform={platform} />;
+  // The library says whether capture is paused above its list already.
+  return <InspectorView store={store} platform={platform} showCaptureStatus={false} />;
 }
 
 /** Every stored session: search, sort, open in the inspector, delete, import, export. */
-export function LibraryView({ store, transport, platform }: { store: LibraryStore; transport: InspectorTransport; platform: ViewPlatform }) {
+export function LibraryView({ store, transport, platform, openOptions }: { store: LibraryStore; transport: InspectorTransport; platform: ViewPlatform; openOptions?: () => void }) {
   const format = useSignal<ExportFormat>('json');
   const redact = useSignal(false);
   const dragging = useSignal(false);
@@ -83,6 +85,8 @@ export function LibraryView({ store, transport, platform }: { store: LibraryStor
           Delete
         </button>
       </header>
+      <CapturePausedNote status={store.storage.value?.capture ?? null} openOptions={openOptions} />
+      <RetentionNoticeNote notice={store.storage.value?.notice ?? null} onDismiss={() => void store.dismissRetentionNotice()} openOptions={openOptions} />
       {store.message.value ? (
         <p class={`notice notice-${store.message.value.kind}`} role={store.message.value.kind === 'error' ? 'alert' : 'status'}>
           {store.message.value.text}

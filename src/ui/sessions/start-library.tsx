@@ -18,6 +18,7 @@ export function startLibrary(root: HTMLElement): void {
       store={store}
       transport={portTransport}
       platform={{ copy: (text) => void navigator.clipboard?.writeText(text), now: () => Date.now() }}
+      openOptions={() => void browser.runtime.openOptionsPage()}
     />,
     root,
   );
