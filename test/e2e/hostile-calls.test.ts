@@ -13,7 +13,7 @@ import type { StoredRecord } from '../../src/capture/db';
 import { launchPlain, waitFor } from './browser';
 import { useLensEnvironment, waitForAnalytics } from './environment';
 import { generateCalls, heavyCalls, type ProbeCall } from './hostile-values';
-import { expectedCapture, normalise, wirePayloads } from './page-compare';
+import { expectedCapture, normalise, receivedFor, wirePayloads } from './page-compare';
 import { installProbe, type BatchOutcome, type Probe } from './page-probe';
 
 /** Fixed, so that a failure is reproduced by running again; FUZZ_SEED explores other runs. */
@@ -47,15 +47,19 @@ console.log(
     `${batches.length} batches per library state; reproduce with FUZZ_SEED=${SEED}`,
 );
 
-async function runBatch(context: BrowserContext, url: string, batch: ProbeCall[], loaded: boolean): Promise<BatchOutcome> {
+async function runBatch(context: BrowserContext, wk: string, query: string, batch: ProbeCall[], loaded: boolean): Promise<BatchOutcome> {
   await context.clearCookies();
   const page = await context.newPage();
   try {
     // A first-time visitor on every page: nothing a previous batch stored leaks into this one.
     await page.addInitScript(() => localStorage.clear());
     await page.addInitScript(installProbe);
-    await page.goto(url);
-    if (loaded) await waitForAnalytics(page);
+    await page.goto(`${env.server.origin}/bare.html?wk=${wk}${query}`);
+    if (loaded) {
+      await waitForAnalytics(page);
+      // The snippet's own page() and track() delivered first, so that both browsers start the batch alike.
+      await waitFor("the snippet's queued calls to reach the collector", async () => receivedFor(env.server.received, wk).length >= 2);
+    }
     return await page.evaluate(
       ([list, settle]) => (window as unknown as { __identityLensProbe: Probe }).__identityLensProbe.run(list, settle),
       [batch, SETTLE_MS] as const,
@@ -97,8 +101,8 @@ async function fuzz(state: 'analytics-next' | 'snippet stub'): Promise<void> {
     // Both browsers at once: they share nothing but the collector, which tells them apart by write key.
     const timed = async (run: Promise<BatchOutcome>, started = Date.now()) => ({ outcome: await run, seconds: (Date.now() - started) / 1000 });
     const [a, b] = await Promise.all([
-      timed(runBatch(env.lens.context, `${env.server.origin}/bare.html?wk=${wkA}${query}`, batch, !stub)),
-      timed(runBatch(plain!.context, `${env.server.origin}/bare.html?wk=${wkB}${query}`, batch, !stub)),
+      timed(runBatch(env.lens.context, wkA, query, batch, !stub)),
+      timed(runBatch(plain!.context, wkB, query, batch, !stub)),
     ]).then(([withLens, without]) => {
       console.log(`  ${state} batch ${n}: ${batch.length} calls, ${withLens.seconds.toFixed(1)} s with the extension, ${without.seconds.toFixed(1)} s without`);
       return [withLens.outcome, without.outcome] as const;

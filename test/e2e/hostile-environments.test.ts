@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchPlain, waitFor } from './browser';
 import { useLensEnvironment, waitForAnalytics } from './environment';
 import type { ProbeCall } from './hostile-values';
-import { expectedCapture, normalise, wirePayloads } from './page-compare';
+import { expectedCapture, normalise, receivedFor, wirePayloads } from './page-compare';
 import { breakBuiltIns, defineHostileGlobal, freezeAnalytics, installSpies, replaceAnalyticsHundredTimes, type BrokenBuiltIns, type GlobalHostility } from './page-hostility';
 import { installProbe, type BatchOutcome, type Probe } from './page-probe';
 
@@ -116,7 +116,12 @@ async function visit(context: BrowserContext, hostile: HostileCase, wk: string):
       );
     }
     await page.goto(`${env.server.origin}/bare.html?wk=${wk}${hostile.stubOnly ? '&no-load=1' : ''}`);
-    if (hostile.loads) await waitForAnalytics(page);
+    if (hostile.loads) {
+      await waitForAnalytics(page);
+      // The snippet's own page() and track() delivered first: what the page does next (break
+      // JSON.stringify, freeze the instance…) must find both browsers in the same state.
+      await waitFor("the snippet's queued calls to reach the collector", async () => receivedFor(env.server.received, wk).length >= 2);
+    }
     const afterLoad = hostile.afterLoad ? await hostile.afterLoad(page) : null;
     const outcome = await page.evaluate(
       ([list, settle]) => (window as unknown as { __identityLensProbe: Probe }).__identityLensProbe.run(list, settle),

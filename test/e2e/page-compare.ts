@@ -45,8 +45,7 @@ export function normalise(value: unknown, writeKey: string): unknown {
 export function wirePayloads(received: readonly CollectedRequest[], writeKey: string): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const request of received) {
-    if (!request.rawBody.includes(writeKey)) continue;
+  for (const request of receivedFor(received, writeKey)) {
     const body = request.body as { messageId?: unknown } | null;
     const messageId = typeof body?.messageId === 'string' ? body.messageId : null;
     if (messageId !== null) {
@@ -74,4 +73,9 @@ export function expectedCapture(calls: readonly ProbeCall[], outcomes: readonly 
     methods.push(call.m);
   });
   return methods;
+}
+
+/** The requests the collector received for one write key. */
+export function receivedFor(received: readonly CollectedRequest[], writeKey: string): CollectedRequest[] {
+  return received.filter((request) => request.rawBody.includes(writeKey));
 }
