@@ -49,11 +49,32 @@ function isInstanceRef(v: unknown): boolean {
 export const isForbiddenKey = (key: string): boolean => key === '__proto__';
 
 /**
- * The path of the first `__proto__` key in JSON data, or null: no record and no exported
- * file holds one. The path is built only for the key found: records are checked on the way
- * in, so the scan itself must stay cheap.
+ * Whether JSON data holds a `__proto__` key at any depth. It runs on every record that
+ * comes in (bridge and background) and on whole imported files, so it allocates nothing
+ * but its stack: no paths, no key arrays.
  */
+export function hasForbiddenKey(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== 'object' || node === null) continue;
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i -= 1) stack.push(node[i]);
+      continue;
+    }
+    for (const key in node) {
+      if (!Object.prototype.hasOwnProperty.call(node, key)) continue;
+      if (isForbiddenKey(key)) return true;
+      stack.push((node as Obj)[key]);
+    }
+  }
+  return false;
+}
+
+/** The path of the first `__proto__` key in JSON data, or null: no record and no exported file holds one. */
 export function forbiddenKeyPath(value: unknown): string | null {
+  if (!hasForbiddenKey(value)) return null;
+  // Only now, with one known to be there, is the path worth building.
   type Entry = { node: unknown; parent: Entry | null; step: string };
   const stack: Entry[] = [{ node: value, parent: null, step: '' }];
   const pathOf = (entry: Entry, key: string): string => {
@@ -137,7 +158,7 @@ export function validatePageRecord(value: unknown): Validation<PageRecord> {
   }
   const check = RECORD_CHECKS[kind as PageRecord['kind']];
   if (!check(value)) return { ok: false, reason: `record-bad-${kind}` };
-  if (forbiddenKeyPath(value) !== null) return { ok: false, reason: 'record-forbidden-key' };
+  if (hasForbiddenKey(value)) return { ok: false, reason: 'record-forbidden-key' };
   return { ok: true, value: value as unknown as PageRecord };
 }
 
