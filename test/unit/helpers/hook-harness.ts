@@ -53,7 +53,12 @@ export function createHookHarness(options: { ready?: boolean; active?: boolean; 
     async records() {
       // Microtasks for the first slice, then tasks for the rest of a backlog.
       for (let i = 0; i < 5; i += 1) await Promise.resolve();
-      for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setTimeout(resolve, 0));
+      // Until three tasks in a row post nothing more (a large backlog takes one task per slice).
+      for (let quiet = 0, i = 0; quiet < 3 && i < 500; i += 1) {
+        const before = posted.length;
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        quiet = posted.length === before ? quiet + 1 : 0;
+      }
       return posted.flatMap((m) => (m.type === 'records' ? [...m.records] : []));
     },
     bridgeReady: () => onReady?.(),
