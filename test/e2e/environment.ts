@@ -1,7 +1,7 @@
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server';
-import { launchWithExtension, waitFor, type LensBrowser } from './browser';
+import { launchPlain, launchWithExtension, waitFor, type LensBrowser } from './browser';
 
 export interface LensEnvironment {
   readonly server: FixtureServer;
@@ -31,6 +31,26 @@ export function useLensEnvironment(): LensEnvironment {
     get lens() {
       if (!lens) throw new Error('the browser is not running (used outside a test?)');
       return lens;
+    },
+  };
+}
+
+/**
+ * The same Chromium without the extension, for a test file that compares a page with and
+ * without Identity Lens; started before its tests and closed after.
+ */
+export function usePlainBrowser(): { readonly context: BrowserContext } {
+  let plain: Awaited<ReturnType<typeof launchPlain>> | undefined;
+  beforeAll(async () => {
+    plain = await launchPlain();
+  });
+  afterAll(async () => {
+    await plain?.close();
+  });
+  return {
+    get context() {
+      if (!plain) throw new Error('the plain browser is not running (used outside a test?)');
+      return plain.context;
     },
   };
 }

@@ -8,10 +8,10 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredRecord } from '../../src/capture/db';
-import { launchPlain, waitFor } from './browser';
-import { useLensEnvironment, waitForAnalytics } from './environment';
+import { waitFor } from './browser';
+import { useLensEnvironment, waitForAnalytics, usePlainBrowser } from './environment';
 import { generateCalls, heavyCalls, type ProbeCall } from './hostile-values';
 import { expectedCapture, normalise, receivedFor, wirePayloads } from './page-compare';
 import { installProbe, type BatchOutcome, type Probe } from './page-probe';
@@ -25,13 +25,7 @@ const BATCH_SIZE = 500;
 const SETTLE_MS = 15_000;
 
 const env = useLensEnvironment();
-let plain: Awaited<ReturnType<typeof launchPlain>> | undefined;
-beforeAll(async () => {
-  plain = await launchPlain();
-});
-afterAll(async () => {
-  await plain?.close();
-});
+const plain = usePlainBrowser();
 
 const calls = generateCalls(SEED, GENERATED);
 // A fixed anonymousId first, so that both browsers send the same identity.
@@ -102,7 +96,7 @@ async function fuzz(state: 'analytics-next' | 'snippet stub'): Promise<void> {
     const timed = async (run: Promise<BatchOutcome>, started = Date.now()) => ({ outcome: await run, seconds: (Date.now() - started) / 1000 });
     const [a, b] = await Promise.all([
       timed(runBatch(env.lens.context, wkA, query, batch, !stub)),
-      timed(runBatch(plain!.context, wkB, query, batch, !stub)),
+      timed(runBatch(plain.context, wkB, query, batch, !stub)),
     ]).then(([withLens, without]) => {
       console.log(`  ${state} batch ${n}: ${batch.length} calls, ${withLens.seconds.toFixed(1)} s with the extension, ${without.seconds.toFixed(1)} s without`);
       return [withLens.outcome, without.outcome] as const;

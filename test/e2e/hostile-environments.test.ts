@@ -11,22 +11,16 @@
  * `addInitScript` runs earlier than the hook; it stands for no page, so only the probe uses it.
  */
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchPlain, waitFor } from './browser';
-import { useLensEnvironment, waitForAnalytics } from './environment';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from './browser';
+import { useLensEnvironment, waitForAnalytics, usePlainBrowser } from './environment';
 import type { ProbeCall } from './hostile-values';
 import { expectedCapture, normalise, receivedFor, wirePayloads } from './page-compare';
 import { breakBuiltIns, defineHostileGlobal, freezeAnalytics, installSpies, replaceAnalyticsHundredTimes, type BrokenBuiltIns, type GlobalHostility } from './page-hostility';
 import { installProbe, type BatchOutcome, type Probe } from './page-probe';
 
 const env = useLensEnvironment();
-let plain: Awaited<ReturnType<typeof launchPlain>> | undefined;
-beforeAll(async () => {
-  plain = await launchPlain();
-});
-afterAll(async () => {
-  await plain?.close();
-});
+const plain = usePlainBrowser();
 
 const str = (v: string) => ({ t: 'str', v }) as const;
 /** What a page does with analytics.js, every identity method once. */
@@ -143,7 +137,7 @@ describe('hostile pages keep working exactly as without the extension, and stay 
       const wkA = `hostileA${n}x`;
       const wkB = `hostileB${n}x`;
       const a = await visit(env.lens.context, hostile, wkA);
-      const b = await visit(plain!.context, hostile, wkB);
+      const b = await visit(plain.context, hostile, wkB);
 
       expect(normalise(a.outcome.outcomes, wkA), 'returns, exceptions and promise results').toEqual(normalise(b.outcome.outcomes, wkB));
       expect(normalise(a.outcome.queued, wkA), "the snippet stub's queue").toEqual(normalise(b.outcome.queued, wkB));

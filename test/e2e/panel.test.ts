@@ -1,20 +1,10 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from './browser';
-import { useLensEnvironment, waitForAnalytics } from './environment';
+import { useLensEnvironment, waitForAnalytics, tabIdOf } from './environment';
 
 const env = useLensEnvironment();
 
-async function tabIdOf(url: string): Promise<number> {
-  const worker = await env.lens.serviceWorker();
-  return waitFor(`the tab of ${url}`, () =>
-    worker.evaluate(async (target) => {
-      const chromeApi = (globalThis as unknown as { chrome: { tabs: { query: (q: object) => Promise<Array<{ id: number }>> } } }).chrome;
-      const [tab] = await chromeApi.tabs.query({ url: target });
-      return tab?.id;
-    }, url),
-  );
-}
 
 async function openPanel(tabId: number): Promise<Page> {
   const panel = await env.lens.context.newPage();
@@ -39,7 +29,7 @@ describe('the Identity panel, opened as a tab on the demo shop', () => {
     });
     await shop.click('#signup');
     await shop.click('#login-other');
-    const tabId = await tabIdOf(`${env.server.origin}/?wk=${wk}`);
+    const tabId = await tabIdOf(env, `${env.server.origin}/?wk=${wk}`);
 
     const panel = await openPanel(tabId);
     panel.on('dialog', (dialog) => {
@@ -86,7 +76,7 @@ describe('the Identity panel, opened as a tab on the demo shop', () => {
   it('says what to do on a tab without Segment calls', async () => {
     const page = await env.lens.context.newPage();
     await page.goto(`${env.server.origin}/collector/received`);
-    const panel = await openPanel(await tabIdOf(`${env.server.origin}/collector/received`));
+    const panel = await openPanel(await tabIdOf(env, `${env.server.origin}/collector/received`));
     await expect.poll(() => panel.locator('.empty-session').textContent()).toContain('No Segment calls captured on this tab yet');
     await panel.close();
     await page.close();

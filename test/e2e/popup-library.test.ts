@@ -4,21 +4,12 @@ import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import schema from '../../docs/identity-lens-sessions.schema.json';
 import { waitFor } from './browser';
-import { forgetVisitor, useLensEnvironment, waitForAnalytics } from './environment';
+import { forgetVisitor, useLensEnvironment, waitForAnalytics, tabIdOf } from './environment';
 
 const env = useLensEnvironment();
 
 beforeEach(() => forgetVisitor(env));
 
-async function tabIdOf(url: string): Promise<number> {
-  const worker = await env.lens.serviceWorker();
-  return waitFor(`the tab of ${url}`, () =>
-    worker.evaluate(async (target) => {
-      const chromeApi = (globalThis as unknown as { chrome: { tabs: { query: (q: object) => Promise<Array<{ id: number }>> } } }).chrome;
-      return (await chromeApi.tabs.query({ url: target }))[0]?.id;
-    }, url),
-  );
-}
 
 async function demoFlow(wk: string): Promise<Page> {
   const shop = await env.lens.context.newPage();
@@ -34,7 +25,7 @@ describe('popup', () => {
   it("summarises the tab's identity and findings, and switches capture off for the site", async () => {
     const wk = 'popup';
     const shop = await demoFlow(wk);
-    const tabId = await tabIdOf(`${env.server.origin}/?wk=${wk}`);
+    const tabId = await tabIdOf(env, `${env.server.origin}/?wk=${wk}`);
     // The cookies API's view of the identity cookies (their expiry) is read after the page's storage changes.
     await waitFor('the identity cookies to be read', async () =>
       (await env.lens.readStore()).records.some((r) => r.kind === 'cookie' && r.change === 'snapshot' && r.url?.includes(`wk=${wk}`) && r.cookies.some((c) => c.name === 'ajs_user_id')),
@@ -66,7 +57,7 @@ describe('popup', () => {
     const page = await env.lens.context.newPage();
     await page.goto(`${env.server.origin}/collector/received`);
     const popup = await env.lens.context.newPage();
-    await popup.goto(`chrome-extension://${env.lens.extensionId}/popup.html?tab=${await tabIdOf(`${env.server.origin}/collector/received`)}`);
+    await popup.goto(`chrome-extension://${env.lens.extensionId}/popup.html?tab=${await tabIdOf(env, `${env.server.origin}/collector/received`)}`);
     await expect.poll(() => popup.locator('.popup-empty').textContent()).toContain('No Segment calls on this tab yet');
     await popup.close();
     await page.close();

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from './browser';
-import { forgetVisitor, useLensEnvironment, waitForAnalytics } from './environment';
+import { forgetVisitor, useLensEnvironment, waitForAnalytics, tabIdOf } from './environment';
 
 const env = useLensEnvironment();
 
-async function tabIdOf(url: string): Promise<number> {
-  const worker = await env.lens.serviceWorker();
-  return waitFor(`the tab of ${url}`, () =>
-    worker.evaluate(async (target) => {
-      const chromeApi = (globalThis as unknown as { chrome: { tabs: { query: (q: object) => Promise<Array<{ id: number }>> } } }).chrome;
-      return (await chromeApi.tabs.query({ url: target }))[0]?.id;
-    }, url),
-  );
-}
 
 const sessionOf = async (wk: string) => (await env.lens.readStore()).sessions.find((s) => s.pages.some((p) => p.url.includes(`wk=${wk}`)));
 
@@ -66,7 +57,7 @@ describe('retention', () => {
     const page = await env.lens.context.newPage();
     await page.goto(`${env.server.origin}/collector/received`);
     const popup = await env.lens.context.newPage();
-    await popup.goto(`chrome-extension://${env.lens.extensionId}/popup.html?tab=${await tabIdOf(`${env.server.origin}/collector/received`)}`);
+    await popup.goto(`chrome-extension://${env.lens.extensionId}/popup.html?tab=${await tabIdOf(env, `${env.server.origin}/collector/received`)}`);
     await expect.poll(() => popup.locator('.retention-notice').textContent(), { timeout: 10_000 }).toContain('The 2 oldest sessions were removed to keep within 2 sessions / 500 MB.');
     await popup.click('.retention-notice >> text=Dismiss');
     await expect.poll(() => popup.locator('.retention-notice').count()).toBe(0);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../fixtures/server';
 import { launchWithExtension, waitFor, type LensBrowser } from './browser';
-import { waitForAnalytics } from './environment';
+import { waitForAnalytics, tabIdOf } from './environment';
 import { createSmallDisk, type SmallDisk } from './small-disk';
 
 let server: FixtureServer | undefined;
@@ -26,15 +26,6 @@ const env = () => {
   return { server, lens, disk };
 };
 
-async function tabIdOf(url: string): Promise<number> {
-  const worker = await env().lens.serviceWorker();
-  return waitFor(`the tab of ${url}`, () =>
-    worker.evaluate(async (target) => {
-      const chromeApi = (globalThis as unknown as { chrome: { tabs: { query: (q: object) => Promise<Array<{ id: number }>> } } }).chrome;
-      return (await chromeApi.tabs.query({ url: target }))[0]?.id;
-    }, url),
-  );
-}
 
 /** The page's Product Added calls that Identity Lens stored. */
 async function storedProductAdded(): Promise<number> {
@@ -51,7 +42,7 @@ describe('a full disk', () => {
     await waitForAnalytics(shop);
     await shop.click('#signup');
     await waitFor('the sign-up to be stored', async () => (await lens.readStore()).records.some((r) => r.kind === 'call' && r.method === 'identify'));
-    const tabId = await tabIdOf(url);
+    const tabId = await tabIdOf(env(), url);
     const panel = await lens.context.newPage();
     await panel.goto(`chrome-extension://${lens.extensionId}/devtools-panel.html?tab=${tabId}`);
     await expect.poll(() => panel.locator('.call-row').count(), { timeout: 10_000 }).toBeGreaterThan(0);
