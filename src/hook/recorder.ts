@@ -1,6 +1,6 @@
 import { PROTOCOL_VERSION, WINDOW_TAG, type PageToBridge } from '../protocol/messages';
 import type { HookErrorRecord, PageRecord } from '../protocol/records';
-import { append, arrayShift, arraySlice, NativeError } from './intrinsics';
+import { append, arraySlice, NativeError } from './intrinsics';
 
 /** What the recorder needs from the window; injected so tests can drive it without a browser. */
 export interface PageTransport {
@@ -57,6 +57,13 @@ export function createRecorder(transport: PageTransport): Recorder {
   let active = false;
   let flushScheduled = false;
   let queue: Array<{ record: PageRecord; finalise?: (record: PageRecord) => PageRecord }> = [];
+  /**
+   * Where the unsent records start in `queue`. Sent or dropped records are passed over, not
+   * cut out: re-slicing the rest of a 100,000-record backlog for every slice, or shifting
+   * the whole queue for every record dropped past the limit, cost the page in proportion to
+   * the backlog each time.
+   */
+  let head = 0;
   let overflowed = 0;
   // A handful of sites at most: a list, so that no page-replaceable Map method is involved.
   let errors: Array<{ where: string; count: number; message: string }> = [];
@@ -84,12 +91,11 @@ export function createRecorder(transport: PageTransport): Recorder {
       };
       append(queue, { record });
     }
-    while (queue.length > 0) {
-      const slice = queue.length <= RECORDS_PER_POST ? queue : arraySlice(queue, 0, RECORDS_PER_POST);
-      queue = queue.length <= RECORDS_PER_POST ? [] : arraySlice(queue, RECORDS_PER_POST);
+    while (head < queue.length) {
+      const end = Math.min(queue.length, head + RECORDS_PER_POST);
       const records: PageRecord[] = [];
-      for (let i = 0; i < slice.length; i += 1) {
-        const item = slice[i] as (typeof slice)[number];
+      for (let i = head; i < end; i += 1) {
+        const item = queue[i] as (typeof queue)[number];
         try {
           append(records, item.finalise ? item.finalise(item.record) : item.record);
         } catch (error) {
@@ -97,17 +103,20 @@ export function createRecorder(transport: PageTransport): Recorder {
           countError('finalise', error);
         }
       }
+      head = end;
       try {
         transport.post({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'records', records });
       } catch (error) {
         countError('post', error);
       }
-      if (!now && queue.length > 0) {
+      if (!now && head < queue.length) {
         flushScheduled = true;
         transport.later(() => flush());
         return;
       }
     }
+    queue = [];
+    head = 0;
   };
 
   const schedule = (): void => {
@@ -146,8 +155,13 @@ export function createRecorder(transport: PageTransport): Recorder {
       seq += 1;
       const id = `${pageLoadId}:${seq}`;
       const record = { ...draft, id, seq, at: draft.at ?? transport.now() } as PageRecord;
-      if (queue.length >= MAX_UNSENT_RECORDS) {
-        arrayShift(queue);
+      if (queue.length - head >= MAX_UNSENT_RECORDS) {
+        head += 1; // the oldest unsent record goes
+        if (head >= MAX_UNSENT_RECORDS) {
+          // Now and then, so that what was dropped does not pile up.
+          queue = arraySlice(queue, head);
+          head = 0;
+        }
         overflowed += 1;
         if (overflowed === 1 || overflowed % 1000 === 0) countError('overflow', new NativeError(`${overflowed} records dropped before the bridge was ready`));
       }

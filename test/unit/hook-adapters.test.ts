@@ -4,6 +4,7 @@ import { hookBuffered } from '../../src/hook/adapters/buffered';
 import { hookClassic } from '../../src/hook/adapters/classic';
 import { hookSnippetStub } from '../../src/hook/adapters/snippet';
 import { MAX_RECORDS_PER_MESSAGE } from '../../src/protocol/guards';
+import { MAX_UNSENT_RECORDS } from '../../src/hook/recorder';
 import type { CallRecord, CallResultRecord, EventRecord, InstanceRecord, PageRecord, StorageRecord } from '../../src/protocol/records';
 import { createHookHarness, FakeEmitter, FakeNextAnalytics } from './helpers/hook-harness';
 
@@ -243,6 +244,22 @@ describe('recorder', () => {
     expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_RECORDS_PER_MESSAGE);
     // The backlog went out in several slices (one per task), not in one long task.
     expect(sizes.length).toBeGreaterThan(6);
+  });
+
+  it('keeps the newest MAX_UNSENT_RECORDS while no bridge answers, and counts what it dropped', async () => {
+    const harness = createHookHarness({ ready: false });
+    const over = 5;
+    for (let i = 0; i < MAX_UNSENT_RECORDS + over; i += 1) {
+      harness.context.recorder.emit({ kind: 'lifecycle', event: 'load', frameUrl: 'https://shop.example/', topFrame: true });
+    }
+    harness.bridgeReady();
+    const records = await harness.records();
+    const lifecycles = records.filter((r) => r.kind === 'lifecycle');
+    expect(lifecycles).toHaveLength(MAX_UNSENT_RECORDS);
+    // The oldest went: the first kept is the one after the `over` dropped.
+    expect(lifecycles[0]?.seq).toBe(over + 1);
+    expect(lifecycles[lifecycles.length - 1]?.seq).toBe(MAX_UNSENT_RECORDS + over);
+    expect(records.filter((r) => r.kind === 'hook-error').map((r) => (r.kind === 'hook-error' ? r.where : ''))).toEqual(['overflow']);
   });
 
   it('sends nothing until the page turns out to have analytics.js, then everything held since the start', async () => {
