@@ -121,23 +121,22 @@ export async function benchThroughput(lens: LensBrowser, without: BrowserContext
         db.close();
         return 0;
       }
-      // While waiting, a cheap count on the index (a cursor over 100,000 records in the worker
-      // would slow the very thing measured); at the end, only the burst's calls, exactly.
+      // While waiting, the session's own count of calls (capture keeps it as it stores
+      // them; a cursor over 100,000 records in the worker would slow the very thing
+      // measured); at the end, only the burst's calls, exactly.
       if (!exactCount) {
-        const all: number = await new Promise((resolve) => {
-          const request = db.transaction('records').objectStore('records').index('bySessionKind').count([session.id, 'call']);
-          request.onsuccess = () => resolve(request.result);
-        });
         db.close();
-        return all;
+        return (session as { batchedCalls?: number }).batchedCalls ?? 0;
       }
       const count: number = await new Promise((resolve) => {
         let n = 0;
-        const request = db.transaction('records').objectStore('records').index('bySessionKind').openCursor(IDBKeyRange.only([session.id, 'call']));
+        const request = db.transaction('pageBatches').objectStore('pageBatches').openCursor(IDBKeyRange.bound([session.id], [session.id, []]));
         request.onsuccess = () => {
           const cursor = request.result;
           if (!cursor) return resolve(n);
-          if ((cursor.value as { args?: unknown[] }).args?.[0] === 'Burst') n += 1;
+          for (const record of (cursor.value as { records: Array<{ kind: string; args?: unknown[] }> }).records) {
+            if (record.kind === 'call' && record.args?.[0] === 'Burst') n += 1;
+          }
           cursor.continue();
         };
       });

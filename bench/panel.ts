@@ -15,13 +15,20 @@ export async function benchPanel(lens: LensBrowser, CALLS: number) {
     });
     const sessionId = 'measure-session';
     const start = Date.now() - calls * 20;
-    const tx = db.transaction(['sessions', 'records'], 'readwrite');
-    const records = tx.objectStore('records');
+    // Stored as capture stores page records (schema v3): rows of 400, as the bridge sends them.
+    const tx = db.transaction(['sessions', 'pageBatches', 'pageDocuments'], 'readwrite');
+    const batches = tx.objectStore('pageBatches');
+    let row: Array<Record<string, unknown> & { at: number; id: string }> = [];
+    const flushRow = () => {
+      if (row.length > 0) batches.put({ sessionId, at: row[0]!.at, id: row[0]!.id, records: row });
+      row = [];
+    };
     let count = 0;
     const frameUrl = 'https://shop.example/';
     const instance = { key: 'i1', shape: 'analytics-next', writeKey: 'wk', global: 'analytics' };
-    const put = (record: Record<string, unknown>) => {
-      records.put({ ...record, sessionId, tabId: 999, frameId: 0 });
+    const put = (record: Record<string, unknown> & { at: number; id: string }) => {
+      row.push({ ...record, sessionId, tabId: 999, frameId: 0 });
+      if (row.length === 400) flushRow();
       count += 1;
     };
     put({ id: 'doc:0', seq: 0, at: start, kind: 'lifecycle', event: 'hook-installed', frameUrl, topFrame: true });
@@ -30,9 +37,11 @@ export async function benchPanel(lens: LensBrowser, CALLS: number) {
       const callId = `doc:${i * 2}`;
       const messageId = `msg-${i}`;
       put({ id: callId, seq: i * 2, at, kind: 'call', method: i % 10 === 0 ? 'identify' : 'track', args: i % 10 === 0 ? [`user-${i % 7}`] : [`Event ${i % 50}`, { i, sku: `SKU-${i}` }], callSite: `${frameUrl}app.js:1:1`, frameUrl, instance, queued: false, optionsAnonymousId: null, optionsUserId: null });
-      put({ id: `doc:${i * 2 + 1}`, seq: i * 2 + 1, at: at + 1, kind: 'event', phase: 'dispatched', instance, messageId, type: 'track', event: { type: 'track', messageId, anonymousId: 'anon-1', userId: `user-${i % 7}` }, reason: null, callId, messageIds: [messageId] });
+      put({ id: `doc:${i * 2 + 1}`, seq: i * 2 + 1, at: at + 1, kind: 'event', phase: 'dispatched', instance, messageId, type: 'track', event: { type: 'track', messageId, anonymousId: 'anon-1', userId: `user-${i % 7}` }, reason: null, callId });
     }
-    tx.objectStore('sessions').put({ id: sessionId, tabId: 999, title: 'measure', startedAt: start, endedAt: Date.now(), pages: [{ url: frameUrl, startedAt: start }], currentUrl: frameUrl, recordCount: count, apiHosts: [] });
+    flushRow();
+    tx.objectStore('pageDocuments').put({ sessionId, document: 'doc', seen: [0, calls * 2 + 1] });
+    tx.objectStore('sessions').put({ id: sessionId, tabId: 999, title: 'measure', startedAt: start, endedAt: Date.now(), pages: [{ url: frameUrl, startedAt: start }], currentUrl: frameUrl, recordCount: count, apiHosts: [], batchedCalls: calls });
     await new Promise((resolve, reject) => {
       tx.oncomplete = resolve;
       tx.onerror = () => reject(tx.error);

@@ -3,7 +3,7 @@ import type { Finding } from '../protocol/findings';
 import type { CapturedRecord, Session } from '../protocol/records';
 
 export const DB_NAME = 'identity-lens';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** A record as stored: what was captured, plus the fields indexes need. */
 export type StoredRecord = CapturedRecord & {
@@ -18,7 +18,32 @@ export type StoredSession = Session & {
   readonly cookieDigest?: string;
   /** When the session was imported from a file: retention counts its age from then. */
   readonly importedAt?: number;
+  /** Call records stored in page batches (v3); calls in `records` are counted by its index. */
+  readonly batchedCalls?: number;
 };
+
+/**
+ * Page records as stored since schema v3: one row per batch the bridge sent, not one
+ * per record. IndexedDB costs about the same per row whatever its size: one row per
+ * record capped capture at 3,400–7,400 records/s, rows of 400 reach 70,000/s (see
+ * docs/performance.md). Keyed by the session and the earliest record, so a session's
+ * rows are read in roughly time order; records inside a row are in time order.
+ */
+export interface StoredPageBatch {
+  readonly sessionId: string;
+  /** The earliest record's time. */
+  readonly at: number;
+  /** The earliest record's id: a record is stored in one row only, so this is unique. */
+  readonly id: string;
+  readonly records: readonly StoredRecord[];
+}
+
+/** Which records of one page load a session holds (see seen-numbers.ts), to store each once. */
+export interface StoredPageDocument {
+  readonly sessionId: string;
+  readonly document: string;
+  readonly seen: number[];
+}
 
 /** A finding as stored: the rule engine's finding, with its session. */
 export type StoredFinding = Finding & { readonly sessionId: string };
@@ -34,16 +59,27 @@ export interface LensSchema extends DBSchema {
     value: StoredSession;
     indexes: { byOpenTab: number; byStart: number };
   };
+  /** Records the background makes (wire requests, cookies, navigations), and page records stored before v3 or imported. */
   records: {
     key: string;
     value: StoredRecord;
     indexes: {
       bySessionTime: [string, number, number];
-      byMessageId: string;
       bySessionKind: [string, string];
     };
   };
+  pageBatches: {
+    key: [string, number, string];
+    value: StoredPageBatch;
+  };
+  pageDocuments: {
+    key: [string, string];
+    value: StoredPageDocument;
+  };
 }
+
+/** Every key of a session in a store keyed by [sessionId, …]: arrays sort after numbers and strings. */
+export const sessionKeys = (sessionId: string): IDBKeyRange => IDBKeyRange.bound([sessionId], [sessionId, []]);
 
 export type LensDatabase = IDBPDatabase<LensSchema>;
 type UpgradeTransaction = IDBPTransaction<LensSchema, StoreNames<LensSchema>[], 'versionchange'>;
@@ -61,7 +97,8 @@ export const MIGRATIONS: ReadonlyArray<(db: IDBPDatabase<LensSchema>, tx: Upgrad
     sessions.createIndex('byStart', 'startedAt');
     const records = db.createObjectStore('records', { keyPath: 'id' });
     records.createIndex('bySessionTime', ['sessionId', 'at', 'seq']);
-    records.createIndex('byMessageId', 'messageIds', { multiEntry: true });
+    // Dropped again in v3; the name is no longer in the schema's types.
+    (records as unknown as IDBObjectStore).createIndex('byMessageId', 'messageIds', { multiEntry: true });
     records.createIndex('bySessionKind', ['sessionId', 'kind']);
   },
   // v2: findings of the rule engine, per session. Sessions and records are kept as they are.
@@ -69,6 +106,14 @@ export const MIGRATIONS: ReadonlyArray<(db: IDBPDatabase<LensSchema>, tx: Upgrad
     // Finding ids are unique within a session; the same records imported twice must not collide.
     const findings = db.createObjectStore('findings', { keyPath: ['sessionId', 'id'] });
     findings.createIndex('bySession', 'sessionId');
+  },
+  // v3: page records many to a row, for capture throughput; records already stored stay
+  // where they are and are read together with the new rows. The messageId index was
+  // never read (joins use the wire record's own messageIds) and cost a write per record.
+  (db, tx) => {
+    db.createObjectStore('pageBatches', { keyPath: ['sessionId', 'at', 'id'] });
+    db.createObjectStore('pageDocuments', { keyPath: ['sessionId', 'document'] });
+    tx.objectStore('records').deleteIndex('byMessageId');
   },
 ];
 

@@ -4,6 +4,7 @@ import type { RuleOptions } from '../core/rules/rule';
 import type { Finding, Severity } from '../protocol/findings';
 import type { LensRecord, Session } from '../protocol/records';
 import type { LensDatabase, StoredFinding } from './db';
+import { readSessionRecords } from './session-store';
 
 export interface FindingsDeps {
   readonly db: LensDatabase;
@@ -47,8 +48,7 @@ export function createFindingsService(deps: FindingsDeps) {
 
   async function rebuild(sessionId: string, ended: boolean): Promise<SessionEvaluation> {
     const engine = createRuleEngine(await ruleOptions());
-    const range = IDBKeyRange.bound([sessionId, -Infinity, -Infinity], [sessionId, Infinity, Infinity]);
-    const records = (await deps.db.getAllFromIndex('records', 'bySessionTime', range)).sort(compareRecords);
+    const records = await readSessionRecords(deps.db, sessionId);
     for (const record of records) engine.add(record);
     if (ended) engine.end();
     const evaluation = { engine, seen: new Set(records.map((r) => r.id)), last: records[records.length - 1] ?? null };

@@ -1,7 +1,9 @@
 import type { BackgroundRecord, NavigationKind, PageRecord, Session } from '../protocol/records';
 import { compareRecords } from '../core/link-records';
 import { unwrap } from 'idb';
-import type { LensDatabase, StoredRecord, StoredSession } from './db';
+import { isPageRecord } from '../core/identity/scope';
+import { sessionKeys, type LensDatabase, type StoredRecord, type StoredSession } from './db';
+import { hasSeen, markSeen, splitRecordId } from './seen-numbers';
 
 export interface Clock {
   now(): number;
@@ -14,18 +16,6 @@ export const systemClock: Clock = {
 };
 
 type Provenanced = { sessionId: string; tabId: number; frameId: number };
-
-function messageIdsOf(record: PageRecord | BackgroundRecord): readonly string[] | undefined {
-  switch (record.kind) {
-    case 'wire':
-      return record.messageIds;
-    case 'event':
-    case 'call-result':
-      return record.messageId === null ? undefined : [record.messageId];
-    default:
-      return undefined;
-  }
-}
 
 function titleFor(url: string): string {
   try {
@@ -69,18 +59,35 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
       return session;
     },
 
-    /** Stores records idempotently (a resend of the same id writes nothing new) and returns how many were new. */
+    /**
+     * Stores records idempotently (a resend of the same id writes nothing new) and returns
+     * how many were new. Page records go many to a row (schema v3), each page load's
+     * record numbers kept to refuse a resend; the background's own records, few and
+     * some updated later, keep a row each.
+     */
     async appendRecords(
       session: StoredSession,
       provenance: { tabId: number; frameId: number },
       records: ReadonlyArray<PageRecord | BackgroundRecord>,
     ): Promise<number> {
+      const page = new Map<string, StoredRecord[]>();
+      const background: StoredRecord[] = [];
+      for (const record of records) {
+        const stored = { ...record, sessionId: session.id, tabId: provenance.tabId, frameId: provenance.frameId } as StoredRecord;
+        if (!isPageRecord(record)) {
+          background.push(stored);
+          continue;
+        }
+        const { document } = splitRecordId(record.id);
+        const ofDocument = page.get(document);
+        if (ofDocument) ofDocument.push(stored);
+        else page.set(document, [stored]);
+      }
       // Relaxed: a record must survive the service worker stopping, which it does once
       // committed; waiting for the disk flush as well halved capture throughput.
-      const tx = db.transaction(['records', 'sessions'], 'readwrite', { durability: 'relaxed' });
+      const tx = db.transaction(['records', 'sessions', 'pageBatches', 'pageDocuments'], 'readwrite', { durability: 'relaxed' });
       // `add` on the raw store: an id already stored (a bridge resend) fails that one
       // request with ConstraintError, which is handled so that the transaction goes on.
-      // Reading each key first cost a second request per record.
       const recordStore = unwrap(tx.objectStore('records'));
       let added = 0;
       const onAdded = (): void => {
@@ -92,20 +99,35 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
         event.preventDefault();
         event.stopPropagation();
       };
-      for (const record of records) {
-        const messageIds = messageIdsOf(record);
-        const stored = {
-          ...record,
-          sessionId: session.id,
-          tabId: provenance.tabId,
-          frameId: provenance.frameId,
-          ...(messageIds && record.kind !== 'wire' ? { messageIds } : {}),
-        } as StoredRecord;
+      for (const stored of background) {
         const request = recordStore.add(stored);
         request.onsuccess = onAdded;
         request.onerror = onDuplicate;
       }
-      // Requests complete in order: when this read returns, every add above has reported.
+      const documents = tx.objectStore('pageDocuments');
+      const seenRows = await Promise.all([...page.keys()].map((document) => documents.get([session.id, document])));
+      const fresh: StoredRecord[] = [];
+      let index = 0;
+      for (const [document, ofDocument] of page) {
+        const seen = seenRows[index]?.seen ?? [];
+        index += 1;
+        const before = fresh.length;
+        for (const stored of ofDocument) {
+          const { number } = splitRecordId(stored.id);
+          if (hasSeen(seen, number)) continue;
+          markSeen(seen, number);
+          fresh.push(stored);
+        }
+        if (fresh.length > before) void documents.put({ sessionId: session.id, document, seen });
+      }
+      let calls = 0;
+      if (fresh.length > 0) {
+        fresh.sort(compareRecords);
+        const first = fresh[0] as StoredRecord;
+        void tx.objectStore('pageBatches').put({ sessionId: session.id, at: first.at, id: first.id, records: fresh });
+        for (const stored of fresh) if (stored.kind === 'call') calls += 1;
+      }
+      // Requests complete in order: when this read returns, every write above has reported.
       const sessions = tx.objectStore('sessions');
       const current = await sessions.get(session.id);
       if (current === undefined) {
@@ -116,7 +138,9 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
         await tx.done.catch(() => undefined);
         return 0;
       }
-      await Promise.all([added > 0 ? sessions.put({ ...current, recordCount: current.recordCount + added }) : null, tx.done]);
+      added += fresh.length;
+      const counted = added > 0 ? { ...current, recordCount: current.recordCount + added, ...(calls > 0 ? { batchedCalls: (current.batchedCalls ?? 0) + calls } : {}) } : null;
+      await Promise.all([counted ? sessions.put(counted) : null, tx.done]);
       return added;
     },
 
@@ -181,7 +205,7 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
 
     /** Deletes a session with its records and findings, all or nothing; returns it, or undefined when it was not stored. */
     async deleteSession(id: string): Promise<StoredSession | undefined> {
-      const tx = db.transaction(['sessions', 'records', 'findings'], 'readwrite');
+      const tx = db.transaction(['sessions', 'records', 'findings', 'pageBatches', 'pageDocuments'], 'readwrite');
       const existing = await tx.objectStore('sessions').get(id);
       if (existing === undefined) {
         await tx.done;
@@ -193,6 +217,8 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
         tx.objectStore('sessions').delete(id),
         ...recordKeys.map((key) => tx.objectStore('records').delete(key)),
         ...findingKeys.map((key) => tx.objectStore('findings').delete(key)),
+        tx.objectStore('pageBatches').delete(sessionKeys(id)),
+        tx.objectStore('pageDocuments').delete(sessionKeys(id)),
         tx.done,
       ]);
       return existing;
@@ -201,20 +227,21 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
     listSessions: (): Promise<StoredSession[]> => db.getAllFromIndex('sessions', 'byStart'),
 
     /**
-     * A session's records in time order, in chunks, from a cursor: the first chunk is
-     * ready long before a 100,000-record session is read whole. `onChunk` runs
-     * synchronously inside the read (it must not await), which keeps the transaction open.
+     * A session's records in time order, in chunks, from two cursors: the background's
+     * records (in time order by their index) and page batches (in order of their earliest
+     * record). A page record is handed over once no batch still to be read can start
+     * before it, so the first chunk is ready long before a 100,000-record session is read
+     * whole. `onChunk` runs synchronously inside the read (it must not await), which
+     * keeps the transaction open.
      */
     async streamRecords(sessionId: string, chunkSize: number | ((chunkIndex: number) => number), onChunk: (records: StoredRecord[]) => void): Promise<number> {
       const sizeOf = typeof chunkSize === 'number' ? () => chunkSize : chunkSize;
       let chunkIndex = 0;
       let size = sizeOf(0);
-      const range = IDBKeyRange.bound([sessionId, -Infinity, -Infinity], [sessionId, Infinity, Infinity]);
-      const tx = db.transaction('records');
       let chunk: StoredRecord[] = [];
       let total = 0;
-      for await (const cursor of tx.store.index('bySessionTime').iterate(range)) {
-        chunk.push(cursor.value);
+      const emit = (record: StoredRecord): void => {
+        chunk.push(record);
         total += 1;
         if (chunk.length >= size) {
           onChunk(chunk);
@@ -222,22 +249,65 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
           chunkIndex += 1;
           size = sizeOf(chunkIndex);
         }
+      };
+      const tx = db.transaction(['records', 'pageBatches']);
+      const backgroundRows = tx.objectStore('records').index('bySessionTime').iterate(sessionTimes(sessionId));
+      const batchRows = tx.objectStore('pageBatches').iterate(sessionKeys(sessionId));
+      let background = await backgroundRows.next();
+      let batch = await batchRows.next();
+      // Page records read but not yet handed over, in time order, from `next` on.
+      let held: StoredRecord[] = [];
+      let next = 0;
+      for (;;) {
+        // Nothing in a later batch is earlier than its first record.
+        const before = batch.done ? Infinity : batch.value.value.at;
+        for (;;) {
+          const fromPage = next < held.length ? (held[next] as StoredRecord) : null;
+          const fromBackground = background.done ? null : background.value.value;
+          const pageFirst = fromPage !== null && (fromBackground === null || compareRecords(fromPage, fromBackground) <= 0);
+          const candidate = pageFirst ? fromPage : fromBackground;
+          if (candidate === null || candidate.at >= before) break;
+          emit(candidate);
+          if (pageFirst) next += 1;
+          else background = await backgroundRows.next();
+        }
+        if (batch.done) break;
+        held = next === held.length ? [...batch.value.value.records] : held.slice(next).concat(batch.value.value.records);
+        next = 0;
+        if (held.length > batch.value.value.records.length) held.sort(compareRecords);
+        batch = await batchRows.next();
       }
       if (chunk.length > 0 || total === 0) onChunk(chunk);
       await tx.done;
       return total;
     },
 
-    async recordsOf(sessionId: string): Promise<StoredRecord[]> {
-      const range = IDBKeyRange.bound([sessionId, -Infinity, -Infinity], [sessionId, Infinity, Infinity]);
-      const records = await db.getAllFromIndex('records', 'bySessionTime', range);
-      return records.sort(compareRecords);
+    recordsOf: (sessionId: string): Promise<StoredRecord[]> => readSessionRecords(db, sessionId),
+
+    /** Calls the session holds: counted as stored in page batches, and by index among older records. */
+    async countCalls(session: StoredSession): Promise<number> {
+      return (session.batchedCalls ?? 0) + (await db.countFromIndex('records', 'bySessionKind', [session.id, 'call']));
     },
   };
   return store;
 }
 
 export type SessionStore = ReturnType<typeof createSessionStore>;
+
+const sessionTimes = (sessionId: string): IDBKeyRange => IDBKeyRange.bound([sessionId, -Infinity, -Infinity], [sessionId, Infinity, Infinity]);
+
+/** Every record of a session, in time order: page batches and the background's records together. */
+export async function readSessionRecords(db: LensDatabase, sessionId: string): Promise<StoredRecord[]> {
+  const tx = db.transaction(['records', 'pageBatches']);
+  const [background, batches] = await Promise.all([
+    tx.objectStore('records').index('bySessionTime').getAll(sessionTimes(sessionId)),
+    tx.objectStore('pageBatches').getAll(sessionKeys(sessionId)),
+    tx.done,
+  ]);
+  const records = background;
+  for (const batch of batches) for (const record of batch.records) records.push(record);
+  return records.sort(compareRecords);
+}
 export type { Session, Provenanced };
 
 /**

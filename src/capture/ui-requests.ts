@@ -35,7 +35,7 @@ function isRequest(message: unknown): message is UiRequest {
   return typeof message === 'object' && message !== null && (message as { channel?: unknown }).channel === UI_REQUEST_CHANNEL && typeof (message as { type?: unknown }).type === 'string';
 }
 
-const publicSession = ({ openTabId: _open, cookieDigest: _digest, importedAt: _imported, ...session }: StoredSession): Session => session;
+const publicSession = ({ openTabId: _open, cookieDigest: _digest, importedAt: _imported, batchedCalls: _calls, ...session }: StoredSession): Session => session;
 
 /** The requests of the popup and the session library: plain async functions over IndexedDB. */
 export function createUiRequests(deps: UiRequestDeps) {
@@ -146,9 +146,9 @@ export function createUiRequests(deps: UiRequestDeps) {
       try {
         switch (message.type) {
           case 'list-sessions': {
-            const sessions = (await deps.store.listSessions()).map(publicSession).reverse();
-            // Counted on the index, without reading the records.
-            const counted = await Promise.all(sessions.map(async (session) => ({ ...session, callCount: await deps.db.countFromIndex('records', 'bySessionKind', [session.id, 'call']) })));
+            const sessions = (await deps.store.listSessions()).reverse();
+            // Counted as stored and on the index, without reading the records.
+            const counted = await Promise.all(sessions.map(async (session) => ({ ...publicSession(session), callCount: await deps.store.countCalls(session) })));
             return { ok: true, sessions: counted };
           }
           case 'delete-sessions':

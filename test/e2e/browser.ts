@@ -121,20 +121,27 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
           request.onerror = () => reject(request.error);
         });
         const found: { indexes: number[]; sessionId: string | null } = { indexes: [], sessionId: null };
-        await new Promise<void>((resolveScan, reject) => {
-          const request = db.transaction('records').objectStore('records').openCursor();
-          request.onerror = () => reject(request.error);
-          request.onsuccess = () => {
-            const cursor = request.result;
-            if (!cursor) return resolveScan();
-            const record = cursor.value as { kind: string; args?: unknown[]; frameUrl?: string; sessionId: string };
-            if (record.kind === 'call' && record.args?.[0] === 'Burst' && record.frameUrl?.includes(part)) {
-              found.indexes.push((record.args[1] as { i: number }).i);
-              found.sessionId = record.sessionId;
-            }
-            cursor.continue();
-          };
-        });
+        const take = (record: { kind: string; args?: unknown[]; frameUrl?: string; sessionId: string }) => {
+          if (record.kind === 'call' && record.args?.[0] === 'Burst' && record.frameUrl?.includes(part)) {
+            found.indexes.push((record.args[1] as { i: number }).i);
+            found.sessionId = record.sessionId;
+          }
+        };
+        // Page records are stored many to a row (schema v3); older ones one per row.
+        for (const store of ['records', 'pageBatches']) {
+          await new Promise<void>((resolveScan, reject) => {
+            const request = db.transaction(store).objectStore(store).openCursor();
+            request.onerror = () => reject(request.error);
+            request.onsuccess = () => {
+              const cursor = request.result;
+              if (!cursor) return resolveScan();
+              const value = cursor.value as Parameters<typeof take>[0] & { records?: Array<Parameters<typeof take>[0]> };
+              if (store === 'pageBatches') value.records?.forEach(take);
+              else take(value);
+              cursor.continue();
+            };
+          });
+        }
         db.close();
         found.indexes.sort((a, b) => a - b);
         return found;
@@ -171,7 +178,11 @@ export async function readLensDatabase(): Promise<LensStore> {
     });
   const result = {
     sessions: await all<StoredSession>('sessions'),
-    records: await all<StoredRecord>('records'),
+    // Page records many to a row since schema v3, the background's one per row.
+    records: [
+      ...(await all<StoredRecord>('records')),
+      ...(db.objectStoreNames.contains('pageBatches') ? (await all<{ records: StoredRecord[] }>('pageBatches')).flatMap((batch) => batch.records) : []),
+    ],
     findings: db.objectStoreNames.contains('findings') ? await all<StoredFinding>('findings') : [],
   };
   db.close();

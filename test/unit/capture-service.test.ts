@@ -310,19 +310,12 @@ describe('navigation and session lifetime', () => {
 describe('database schema', () => {
   it('has one migration per version, and upgrading from nothing creates every store and index', () => {
     expect(MIGRATIONS).toHaveLength(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['findings', 'records', 'sessions']);
+    expect([...db.objectStoreNames].sort()).toEqual(['findings', 'pageBatches', 'pageDocuments', 'records', 'sessions']);
     const tx = db.transaction(['records', 'sessions']);
-    expect([...tx.objectStore('records').indexNames].sort()).toEqual(['byMessageId', 'bySessionKind', 'bySessionTime']);
+    expect([...tx.objectStore('records').indexNames].sort()).toEqual(['bySessionKind', 'bySessionTime']);
     expect([...tx.objectStore('sessions').indexNames].sort()).toEqual(['byOpenTab', 'byStart']);
   });
 
-  it('indexes messageIds of wire messages, events and call results, to join them', async () => {
-    await service.handleBeforeRequest({ requestId: '30', url: 'https://api.segment.io/v1/t', method: 'POST', tabId: 5, type: 'xmlhttprequest', timeStamp: now, requestBody: encode({ type: 'track', messageId: 'm-join', anonymousId: 'a' }) });
-    const result: PageRecord = { id: 'p:9', seq: 9, at: now, kind: 'call-result', callId: 'p:8', outcome: 'resolved', messageId: 'm-join', error: null };
-    await service.handleBridgeMessage(bridgeMessage([result]), sender(5));
-    const joined = await db.getAllFromIndex('records', 'byMessageId', 'm-join');
-    expect(joined.map((r) => r.kind).sort()).toEqual(['call-result', 'wire']);
-  });
 });
 
 describe('identity cookies written by a server', () => {

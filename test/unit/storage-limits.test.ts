@@ -35,6 +35,10 @@ let frozenUsage: number | null;
 let freeSpaceCalls: number;
 let dbCounter = 0;
 
+/** Every record on disk: the background's own rows and the page batches (schema v3). */
+const allStoredRecords = async () => [...(await db.getAll('records')), ...(await db.getAll('pageBatches')).flatMap((batch) => batch.records)];
+const storedRecordCount = async (): Promise<number> => (await allStoredRecords()).length;
+
 const lifecycle = (id: string): PageRecord => ({ id, seq: 1, at: now, kind: 'lifecycle', event: 'load', frameUrl: 'https://shop.example/', topFrame: true });
 const records = (prefix: string, count: number): PageRecord[] => Array.from({ length: count }, (_, i) => lifecycle(`${prefix}:${i}`));
 const bridgeMessage = (batch: PageRecord[]) => ({ channel: 'identity-lens', version: PROTOCOL_VERSION, type: 'page-records', batch: 1, records: batch, dropped: {} });
@@ -68,7 +72,7 @@ beforeEach(async () => {
     ...realStore,
     // A disk with room for `capacity` records: the write is refused as Chromium refuses it, whole.
     async appendRecords(session, provenance, batch) {
-      if ((await db.count('records')) + batch.length > capacity) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      if ((await storedRecordCount()) + batch.length > capacity) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       return realStore.appendRecords(session, provenance, batch);
     },
   };
@@ -81,7 +85,7 @@ beforeEach(async () => {
   retention = createRetentionService({
     listSessions: async () => (await realStore.listSessions()).map(footprintOf),
     deleteSessions: (ids) => capture.deleteSessions(ids),
-    usage: async () => frozenUsage ?? (await db.count('records')) * RECORD_BYTES,
+    usage: async () => frozenUsage ?? (await storedRecordCount()) * RECORD_BYTES,
     settings: async () => settings,
     loadNotice: async () => notice,
     saveNotice: async (next) => void (notice = next),
@@ -114,7 +118,7 @@ describe('retention', () => {
     const plan = await retention.enforce();
     expect(plan).toEqual({ ids: [first, second], reason: 'sessions' });
     expect((await store.listSessions()).map((s) => s.id)).toEqual([third, live]);
-    expect((await db.getAll('records')).map((r) => r.sessionId).filter((id) => id === first || id === second)).toEqual([]);
+    expect((await allStoredRecords()).map((r) => r.sessionId).filter((id) => id === first || id === second)).toEqual([]);
     expect(await db.getAll('findings')).toEqual([]);
     expect(notice).toEqual({ at: now, evicted: 2, reason: 'sessions', maxSessions: 2, maxMegabytes: 500 });
     // A second eviction adds to the notice the user has not dismissed yet.
@@ -167,7 +171,7 @@ describe('when the browser refuses to store more', () => {
     const left = (await store.listSessions()).map((s) => s.id);
     expect(left).not.toContain(oldest);
     expect(left).toContain(newest);
-    expect((await db.getAll('records')).filter((r) => r.sessionId === oldest)).toEqual([]);
+    expect((await allStoredRecords()).filter((r) => r.sessionId === oldest)).toEqual([]);
     expect(notice).toMatchObject({ evicted: 1, reason: 'storage-full' });
     expect(await status.current()).toEqual({ state: 'capturing' });
     expect(published).toEqual([]);

@@ -147,7 +147,8 @@ describe('a frame writes only into its own tab', () => {
         { ...lifecycle('attacker:1'), sessionId: victim.session.id },
         { ...lifecycle('attacker:2'), tabId: 1 },
         { ...lifecycle('attacker:3'), frameId: 0 },
-        // Same id as the victim's record, other content: ids are global, and a stored id is never overwritten.
+        // Same id as the victim's record, other content: ids are unique per session, so this is
+        // the attacker's own record, and the victim's stays as it was.
         { ...lifecycle('victim:1', 'https://shop.example/attacker-was-here'), event: 'pagehide' },
         lifecycle('attacker:4'),
       ]),
@@ -156,7 +157,10 @@ describe('a frame writes only into its own tab', () => {
 
     expect(await store.recordsOf(victim.session.id)).toEqual(victim.records);
     const attacker = await sessionOfTab(2);
-    expect(attacker.records.filter((r) => r.kind !== 'bridge-stats').map((r) => r.id)).toEqual(['attacker:4']);
+    expect(attacker.records.filter((r) => r.kind !== 'bridge-stats').map((r) => [r.id, r.sessionId]).sort()).toEqual([
+      ['attacker:4', attacker.session.id],
+      ['victim:1', attacker.session.id],
+    ]);
     expect(droppedIn(attacker.records)).toEqual({ 'record-forged-provenance': 3 });
   });
 
