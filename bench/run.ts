@@ -17,6 +17,9 @@ import { benchPanel } from './panel';
 
 const root = findRepoRoot();
 const quick = process.argv.includes('--quick');
+/** `--only=throughput,panel`: just those parts, printed and not written (results.json keeps whole runs only). */
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',') ?? null;
+const runs = (part: string): boolean => only === null || only.includes(part);
 const output = join(root, '.output/chrome-mv3');
 
 function sizes() {
@@ -33,23 +36,25 @@ function sizes() {
 const started = Date.now();
 const results: Record<string, unknown> = { machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version }, date: new Date().toISOString() };
 
-console.log('core: rule engine, export and import…');
-const session = syntheticSession(quick ? 20_000 : 100_000);
-results.ruleEngine = benchRuleEngine(session.records);
-results.exportImport = benchExportImport(session);
-results.sizes = sizes();
+if (runs('rules') || runs('export')) {
+  console.log('core: rule engine, export and import…');
+  const session = syntheticSession(quick ? 20_000 : 100_000);
+  if (runs('rules')) results.ruleEngine = benchRuleEngine(session.records);
+  if (runs('export')) results.exportImport = benchExportImport(session);
+}
+if (runs('sizes')) results.sizes = sizes();
 
 const server = await startFixtureServer();
 const lens = await launchWithExtension();
 const plain = await launchPlain();
 try {
   console.log('browser: per-call overhead, page load…');
-  results.callOverhead = await benchCallOverhead(lens.context, plain.context, server, quick ? 3 : 6);
-  results.pageLoad = await benchPageLoad(lens.context, plain.context, server, quick ? 4 : 8);
+  if (runs('calls')) results.callOverhead = await benchCallOverhead(lens.context, plain.context, server, quick ? 3 : 6);
+  if (runs('load')) results.pageLoad = await benchPageLoad(lens.context, plain.context, server, quick ? 4 : 8);
   console.log('browser: capture throughput…');
-  results.throughput = await benchThroughput(lens, plain.context, server, quick ? 20_000 : 100_000);
+  if (runs('throughput')) results.throughput = await benchThroughput(lens, plain.context, server, quick ? 20_000 : 100_000);
   console.log('browser: panel at scale…');
-  results.panel = await benchPanel(lens, quick ? 10_000 : 50_000);
+  if (runs('panel')) results.panel = await benchPanel(lens, quick ? 10_000 : 50_000);
 } finally {
   await plain.close();
   await lens.close();
@@ -59,7 +64,7 @@ results.seconds = Math.round((Date.now() - started) / 1000);
 
 type Row = [string, string, string, boolean | null];
 const r = results as Record<string, Record<string, number | string | null>>;
-const rows: Row[] = [
+const allRows: Row[] = [
   ['per-call overhead', `${r.callOverhead?.addedUs} µs added (${r.callOverhead?.withUs} vs ${r.callOverhead?.withoutUs} µs), ratio ${r.callOverhead?.ratio}; on the stub alone +${(r.callOverhead?.stub as unknown as Record<string, number>)?.addedUs} µs`, '≤ 10 µs, ratio ≤ 1.10', Number(r.callOverhead?.addedUs) <= 10 && Number(r.callOverhead?.ratio) <= 1.1],
   ['page load', `DCL +${r.pageLoad?.dclAddedMs} ms, load +${r.pageLoad?.loadAddedMs} ms`, '≤ 2 ms added', Number(r.pageLoad?.dclAddedMs) <= 2 && Number(r.pageLoad?.loadAddedMs) <= 2],
   ['capture throughput', `${r.throughput?.recordsPerSecond} calls/s, lost ${r.throughput?.lost}, hook's longest task ${r.throughput?.longestHookTaskMs} ms (page's own loop ${r.throughput?.pageLoopWithMs} ms, ${r.throughput?.pageLoopWithoutMs} ms without)`, '≥ 20,000/s, 0 lost, hook ≤ 50 ms', Number(r.throughput?.recordsPerSecond) >= 20_000 && r.throughput?.lost === 0 && Number(r.throughput?.longestHookTaskMs) <= 50],
@@ -68,9 +73,12 @@ const rows: Row[] = [
   ['export / import', `${r.exportImport?.records} records (${r.exportImport?.fileMB} MB): ${r.exportImport?.exportMs} ms / ${r.exportImport?.importMs} ms`, '≤ 3 s each', Number(r.exportImport?.exportMs) <= 3000 && Number(r.exportImport?.importMs) <= 3000],
   ['sizes', `page hook ${r.sizes?.pageHookKB} KB, content script ${r.sizes?.contentScriptKB} KB, zip ${r.sizes?.zipKB} KB`, '≤ 12 KB, ≤ 10 KB', Number(r.sizes?.pageHookKB) <= 12 && Number(r.sizes?.contentScriptKB) <= 10],
 ];
+// The part each row above belongs to, in the same order.
+const parts = ['calls', 'load', 'throughput', 'rules', 'panel', 'export', 'sizes'];
+const rows = allRows.filter((_, i) => runs(parts[i] as string));
 results.targets = Object.fromEntries(rows.map(([name, figure, target, met]) => [name, { figure, target, met }]));
-writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+if (only === null) writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
 const width = Math.max(...rows.map((row) => row[0].length));
 console.log(`\nIdentity Lens benchmarks (${results.seconds} s, ${cpus().length} cores)${quick ? ' — quick run' : ''}`);
 for (const [name, figure, target, met] of rows) console.log(`${met ? '✓' : '✗'} ${name.padEnd(width)}  ${figure}   [target ${target}]`);
-console.log('\nwritten to bench/results.json');
+console.log(only === null ? '\nwritten to bench/results.json' : `\nonly ${only.join(', ')}: bench/results.json left as it was`);
