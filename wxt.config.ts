@@ -39,7 +39,7 @@ export default defineConfig({
       gecko_android: { strict_min_version: '142.0' },
     },
   },
-  vite: () => ({ plugins: [preact()] }),
+  vite: () => ({ plugins: [preact()], ...(process.env.LENS_NO_MINIFY ? { build: { minify: false } } : {}) }),
   hooks: {
     'vite:build:extendConfig'(entrypoints, config) {
       if (!entrypoints.every((entrypoint) => IN_EVERY_PAGE.has(entrypoint.name))) return;
