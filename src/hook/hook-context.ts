@@ -8,7 +8,7 @@ import type {
   StorageRecord,
   StorageSnapshot,
 } from '../protocol/records';
-import { resolveCallSite } from './call-site';
+import { resolveCallSite, type CallStack } from './call-site';
 import { createForwardingLedger, type ForwardingLedger } from './forwarding';
 import { append, isArray, weakMapGet, weakMapSet } from './intrinsics';
 import type { Recorder } from './recorder';
@@ -39,7 +39,7 @@ export interface HookContext {
     args: readonly unknown[];
     instance: InstanceRef;
     queued: boolean;
-    stack: Error;
+    stack: CallStack;
     returned?: unknown;
     storedBefore?: string | null;
   }): string;

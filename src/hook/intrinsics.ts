@@ -19,6 +19,9 @@ export const { isArray } = Array;
 export const { isFinite: numberIsFinite } = Number;
 export const { stringify: jsonStringify, parse: jsonParse } = JSON;
 export const NativeError = Error as ErrorConstructor & { stackTraceLimit?: unknown };
+/** V8's `Error.captureStackTrace` (absent or different elsewhere; only used where V8's stackTraceLimit is). */
+export const nativeCaptureStackTrace = (Error as { captureStackTrace?: (target: object, below?: (...args: never[]) => unknown) => void }).captureStackTrace;
+export const { create: objectCreate } = Object;
 export const decodeUriComponent = decodeURIComponent;
 const ArrayPrototype = Array.prototype;
 

@@ -63,7 +63,7 @@ export function wrapMethod(context: HookContext, target: object, method: Tracked
   const originalFn = original as (...args: unknown[]) => unknown;
 
   const wrapper = function identityLensWrapper(this: unknown, ...args: unknown[]): unknown {
-    const stack = captureCallStack();
+    const stack = captureCallStack(wrapper);
     let callId: string | null = null;
     context.guard(
       'record-call',
@@ -139,7 +139,7 @@ export function wrapUserReads(context: HookContext, user: object, owner: object)
     const originalFn = original as (...args: unknown[]) => unknown;
     const wrapper = function identityLensUserRead(this: unknown, ...args: unknown[]): unknown {
       if (context.internalDepth > 0) return reflectApply(originalFn, this, args);
-      const stack = captureCallStack();
+      const stack = captureCallStack(wrapper);
       const before = context.guard(
         'read-before',
         () => {

@@ -1,5 +1,5 @@
 import { TRACKED_METHODS, type TrackedMethod } from '../../protocol/records';
-import { captureCallStack } from '../call-site';
+import { captureCallStack, type CallStack } from '../call-site';
 import { withoutPageContext } from '../forwarding';
 import type { HookContext } from '../hook-context';
 import { copyList, isArray, listHas, reflectApply } from '../intrinsics';
@@ -25,7 +25,7 @@ export function snippetWriteKey(stub: object): string | null {
 export function hookSnippetStub(context: HookContext, stub: unknown[], global: string | null): void {
   if (context.registerInstance(stub, 'snippet', global) === null) return;
 
-  const capture = (item: unknown, stack: Error): void => {
+  const capture = (item: unknown, stack: CallStack): void => {
     if (!isArray(item) || typeof item[0] !== 'string' || !listHas(TRACKED_METHODS, item[0])) return;
     const method = item[0] as TrackedMethod;
     const args = withoutPageContext(copyList(item, 1));
@@ -49,7 +49,7 @@ export function hookSnippetStub(context: HookContext, stub: unknown[], global: s
   if (isOurWrapper(currentPush)) return;
   const pushTarget = typeof currentPush === 'function' ? (currentPush as typeof nativePush) : nativePush;
   const push = function identityLensSnippetPush(this: unknown, ...items: unknown[]): number {
-    const callStack = captureCallStack();
+    const callStack = captureCallStack(push);
     for (let i = 0; i < items.length; i += 1) context.guard('snippet-push', () => capture(items[i], callStack), undefined);
     return reflectApply(pushTarget, this, items) as number;
   };
