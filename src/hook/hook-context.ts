@@ -8,7 +8,7 @@ import type {
   StorageRecord,
   StorageSnapshot,
 } from '../protocol/records';
-import { resolveCallSite, type CallStack } from './call-site';
+import { captureCallStack, createCallSiteBudget, resolveCallSite, type CallStack } from './call-site';
 import { createForwardingLedger, type ForwardingLedger } from './forwarding';
 import { append, isArray, weakMapGet, weakMapSet } from './intrinsics';
 import type { Recorder } from './recorder';
@@ -39,7 +39,8 @@ export interface HookContext {
     args: readonly unknown[];
     instance: InstanceRef;
     queued: boolean;
-    stack: CallStack;
+    /** null: not captured, the call being one of a burst (see CALL_SITES_PER_RUN). */
+    stack: CallStack | null;
     returned?: unknown;
     storedBefore?: string | null;
   }): string;
@@ -50,6 +51,11 @@ export interface HookContext {
   storage(): StorageSnapshot;
   /** Runs `fn`, never letting an exception of ours reach the page. */
   guard<T>(where: string, fn: () => T, fallback: T): T;
+  /**
+   * The page's call site for a call of `method` to `wrapper`, made now; null when the call
+   * is one of a burst. Call from inside `wrapper`, before it returns.
+   */
+  callStack(method: string, wrapper: (...args: never[]) => unknown): CallStack | null;
 }
 
 export interface HookContextOptions {
@@ -102,6 +108,7 @@ export function createHookContext(options: HookContextOptions): HookContext {
   let instanceCount = 0;
   let lastSnapshot: StorageSnapshot | null = null;
   let storageCheckScheduled: StorageRecord['trigger'] | null = null;
+  const callSites = createCallSiteBudget(options.defer);
 
   const guard = <T>(where: string, fn: () => T, fallback: T): T => {
     try {
@@ -134,6 +141,7 @@ export function createHookContext(options: HookContextOptions): HookContext {
     internalDepth: 0,
     currentCallId: null,
     guard,
+    callStack: (method, wrapper) => (callSites.allows(method) ? captureCallStack(wrapper) : null),
     registerInstance(target, shape, global) {
       if (weakMapGet(instances, target) !== undefined) return null;
       instanceCount += 1;
@@ -176,6 +184,7 @@ export function createHookContext(options: HookContextOptions): HookContext {
         ...(input.storedBefore !== undefined ? { storedBefore: input.storedBefore } : {}),
       };
       const stack = input.stack;
+      if (stack === null) return recorder.emit({ ...draft, callSiteSkipped: true });
       return recorder.emit(draft, (record: PageRecord) => {
         // Formatting the stack is the expensive part; it happens here, at flush, off the page's call.
         const callSite = resolveCallSite(stack.stack, options.ownScript);

@@ -1,5 +1,4 @@
 import type { CapturedMethod, TrackedMethod } from '../protocol/records';
-import { captureCallStack } from './call-site';
 import { TRACKED_METHODS } from '../protocol/records';
 import { withoutPageContext } from './forwarding';
 import type { HookContext } from './hook-context';
@@ -63,7 +62,6 @@ export function wrapMethod(context: HookContext, target: object, method: Tracked
   const originalFn = original as (...args: unknown[]) => unknown;
 
   const wrapper = function identityLensWrapper(this: unknown, ...args: unknown[]): unknown {
-    const stack = captureCallStack(wrapper);
     let callId: string | null = null;
     context.guard(
       'record-call',
@@ -80,6 +78,9 @@ export function wrapMethod(context: HookContext, target: object, method: Tracked
         // a call the page made before it loaded (AnalyticsBrowser's own buffer).
         const pageArgs = withoutPageContext(args);
         const queued = pageArgs.length !== args.length;
+        // Taken only for a call that is recorded (not for a replay, which has its record):
+        // still inside the wrapper, which V8 starts the stack below.
+        const stack = context.callStack(method, wrapper);
         const id = context.recordCall({ method, args: pageArgs, instance, queued, stack });
         if (options.forwards) context.forwarding.remember({ callId: id, method, args });
         else callId = id;
@@ -139,7 +140,7 @@ export function wrapUserReads(context: HookContext, user: object, owner: object)
     const originalFn = original as (...args: unknown[]) => unknown;
     const wrapper = function identityLensUserRead(this: unknown, ...args: unknown[]): unknown {
       if (context.internalDepth > 0) return reflectApply(originalFn, this, args);
-      const stack = captureCallStack(wrapper);
+      const stack = context.callStack(method, wrapper);
       const before = context.guard(
         'read-before',
         () => {

@@ -105,6 +105,7 @@ const RECORD_CHECKS: Readonly<Record<PageRecord['kind'], (r: Obj) => boolean>> =
     CAPTURED_METHODS.has(r.method) &&
     Array.isArray(r.args) &&
     isNullableString(r.callSite) &&
+    (r.callSiteSkipped === undefined || r.callSiteSkipped === true) &&
     isString(r.frameUrl) &&
     isInstanceRef(r.instance) &&
     typeof r.queued === 'boolean',

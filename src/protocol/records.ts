@@ -157,6 +157,8 @@ export interface CallRecord extends RecordBase {
   readonly args: Cloned[];
   /** First stack frame outside Identity Lens and the analytics library wrapper: `url:line:col`. */
   readonly callSite: string | null;
+  /** The call site was not captured: the call was one of a burst (over 100 in one run of page script). */
+  readonly callSiteSkipped?: true;
   readonly frameUrl: string;
   readonly instance: InstanceRef;
   /** True when the call was queued on the snippet stub before the library loaded. */

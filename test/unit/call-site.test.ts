@@ -31,3 +31,15 @@ describe('the call site of a page call (V8)', () => {
     expect(Error.stackTraceLimit).toBe(1);
   });
 });
+
+describe('call sites in a burst', () => {
+  it('records the call site of the first calls of one run of script and of every identity call, then of every call again in the next run', async () => {
+    const { createCallSiteBudget } = await import('../../src/hook/call-site');
+    const budget = createCallSiteBudget((fn) => queueMicrotask(fn), 3);
+    const run = () => ['track', 'page', 'identify', 'track', 'track', 'alias', 'reset', 'group', 'setAnonymousId', 'screen'].map((method) => budget.allows(method));
+    expect(run()).toEqual([true, true, true, true, false, true, true, true, true, false]);
+    expect(run()).toEqual([false, false, true, false, false, true, true, true, true, false]);
+    await Promise.resolve();
+    expect(run()).toEqual([true, true, true, true, false, true, true, true, true, false]);
+  });
+});

@@ -5,6 +5,7 @@ import { hookClassic } from '../../src/hook/adapters/classic';
 import { hookSnippetStub } from '../../src/hook/adapters/snippet';
 import { MAX_RECORDS_PER_MESSAGE } from '../../src/protocol/guards';
 import { MAX_UNSENT_RECORDS } from '../../src/hook/recorder';
+import { CALL_SITES_PER_RUN } from '../../src/hook/call-site';
 import type { CallRecord, CallResultRecord, EventRecord, InstanceRecord, PageRecord, StorageRecord } from '../../src/protocol/records';
 import { createHookHarness, FakeEmitter, FakeNextAnalytics } from './helpers/hook-harness';
 
@@ -172,6 +173,39 @@ describe('snippet stub', () => {
     (snippet.track as (e: string) => void)('Later');
     const captured = calls(await harness.records());
     expect(captured.map((c) => c.instance.writeKey)).toEqual([null, 'wk-snippet']);
+  });
+});
+
+describe('call sites in a burst', () => {
+  it('captures the call site of the first CALL_SITES_PER_RUN calls made in one go and of every identify, and says why the rest have none', async () => {
+    const harness = createHookHarness();
+    const analytics = new FakeNextAnalytics(harness);
+    hookAnalyticsNext(harness.context, analytics, 'inspector', null);
+    for (let i = 0; i < CALL_SITES_PER_RUN + 20; i += 1) void (i % 10 === 9 ? analytics.identify(`u${i}`) : analytics.track('Burst', { i }));
+    await Promise.resolve();
+    // The next run of script starts with a full budget.
+    void analytics.track('Later');
+    const recorded = calls(await harness.records());
+    const skipped = recorded.filter((call) => call.callSiteSkipped === true);
+    expect(recorded).toHaveLength(CALL_SITES_PER_RUN + 21);
+    // 12 identify calls in the burst always keep theirs: of the 108 tracks, the first 100 keep theirs.
+    expect(skipped.map((call) => call.method)).toEqual(Array(8).fill('track'));
+    expect(skipped.every((call) => call.callSite === null)).toBe(true);
+    expect(recorded.at(-1)).toMatchObject({ args: ['Later'] });
+    expect(recorded.at(-1)?.callSiteSkipped).toBeUndefined();
+    expect(recorded.filter((call) => call.method === 'identify').every((call) => call.callSiteSkipped === undefined)).toBe(true);
+  });
+
+  it('on the snippet stub too', async () => {
+    const harness = createHookHarness();
+    const stub = makeSnippet();
+    hookSnippetStub(harness.context, stub, 'analytics');
+    for (let i = 0; i < CALL_SITES_PER_RUN + 5; i += 1) (stub.track as (...a: unknown[]) => unknown)('Burst', { i });
+    (stub.identify as (...a: unknown[]) => unknown)('u1');
+    const recorded = calls(await harness.records());
+    expect(recorded.filter((call) => call.callSiteSkipped === true).map((call) => call.method)).toEqual(Array(5).fill('track'));
+    expect(recorded.at(-1)).toMatchObject({ method: 'identify' });
+    expect(recorded.at(-1)?.callSiteSkipped).toBeUndefined();
   });
 });
 

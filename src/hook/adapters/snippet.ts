@@ -25,7 +25,7 @@ export function snippetWriteKey(stub: object): string | null {
 export function hookSnippetStub(context: HookContext, stub: unknown[], global: string | null): void {
   if (context.registerInstance(stub, 'snippet', global) === null) return;
 
-  const capture = (item: unknown, stack: CallStack): void => {
+  const capture = (item: unknown, stack: CallStack | null): void => {
     if (!isArray(item) || typeof item[0] !== 'string' || !listHas(TRACKED_METHODS, item[0])) return;
     const method = item[0] as TrackedMethod;
     const args = withoutPageContext(copyList(item, 1));
@@ -49,7 +49,10 @@ export function hookSnippetStub(context: HookContext, stub: unknown[], global: s
   if (isOurWrapper(currentPush)) return;
   const pushTarget = typeof currentPush === 'function' ? (currentPush as typeof nativePush) : nativePush;
   const push = function identityLensSnippetPush(this: unknown, ...items: unknown[]): number {
-    const callStack = captureCallStack(push);
+    // One stack for everything pushed at once; a burst of calls goes without (see CALL_SITES_PER_RUN).
+    const first = items[0];
+    const method = isArray(first) && typeof first[0] === 'string' ? first[0] : '';
+    const callStack = context.callStack(method, push);
     for (let i = 0; i < items.length; i += 1) context.guard('snippet-push', () => capture(items[i], callStack), undefined);
     return reflectApply(pushTarget, this, items) as number;
   };

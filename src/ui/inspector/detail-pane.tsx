@@ -92,6 +92,10 @@ export function DetailPane({ store, platform }: { store: InspectorStore; platfor
             ) : (
               <code>{call.callSite}</code>
             )
+          ) : call.callSiteSkipped ? (
+            <span class="muted" title="The page made over 100 calls in one go; to keep its cost low, only the first 100 and every identity call record where they were made.">
+              call site not recorded (one of a burst of calls)
+            </span>
           ) : (
             <span class="muted">call site unknown</span>
           )}
