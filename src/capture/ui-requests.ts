@@ -1,6 +1,7 @@
 import { evaluateSession } from '../core/engine';
 import { EMPTY_IDENTITY, identityAfter } from '../core/identity/identity-model';
-import { originOf } from '../core/identity/scope';
+import { isPageRecord, originOf } from '../core/identity/scope';
+import { compareRecords } from '../core/link-records';
 import { parseSessionFile } from '../core/export/import-file';
 import { redactSessionFile } from '../core/export/redact';
 import { createSessionFile, sessionFileName, type SessionData } from '../core/export/session-file';
@@ -9,7 +10,7 @@ import type { RuleOptions } from '../core/rules/rule';
 import type { Finding } from '../protocol/findings';
 import type { Session } from '../protocol/records';
 import { UI_REQUEST_CHANNEL, type StorageState, type TabSummary, type UiRequest, type UiResponse } from '../protocol/ui-messages';
-import type { LensDatabase, StoredSession } from './db';
+import type { LensDatabase, StoredRecord, StoredSession } from './db';
 import type { FindingsService } from './findings-service';
 import type { SessionStore } from './session-store';
 
@@ -35,6 +36,9 @@ function isRequest(message: unknown): message is UiRequest {
   return typeof message === 'object' && message !== null && (message as { channel?: unknown }).channel === UI_REQUEST_CHANNEL && typeof (message as { type?: unknown }).type === 'string';
 }
 
+/** Page records per stored row when importing. */
+const IMPORT_BATCH = 1000;
+
 const publicSession = ({ openTabId: _open, cookieDigest: _digest, importedAt: _imported, batchedCalls: _calls, ...session }: StoredSession): Session => session;
 
 /** The requests of the popup and the session library: plain async functions over IndexedDB. */
@@ -55,15 +59,34 @@ export function createUiRequests(deps: UiRequestDeps) {
       // Imported files get a fresh id when it is taken, so importing twice keeps both.
       return { session, records, findings: evaluateSession(records, { ...options, ended: true }).findings };
     });
-    const tx = deps.db.transaction(['sessions', 'records', 'findings'], 'readwrite');
+    const tx = deps.db.transaction(['sessions', 'records', 'findings', 'pageBatches'], 'readwrite');
     const writes: Promise<unknown>[] = [];
     for (const { session, records, findings } of prepared) {
       const taken = (await tx.objectStore('sessions').getKey(session.id)) !== undefined;
       const id = taken ? `${session.id}-imported-${deps.now().toString(36)}` : session.id;
       const counts = { error: 0, warning: 0, info: 0 };
       for (const f of findings) counts[f.severity] += 1;
-      writes.push(tx.objectStore('sessions').put({ ...session, id, findingCounts: counts, evaluatedRecords: records.length, importedAt: deps.now() }));
-      for (const record of records) writes.push(tx.objectStore('records').put({ ...record, sessionId: id, id: taken ? `${id}:${record.id}` : record.id }));
+      // Page records many to a row, as capture stores them (db.ts, v3): one value per
+      // IMPORT_BATCH records instead of one per record, which made a large import slow.
+      const page: StoredRecord[] = [];
+      let calls = 0;
+      for (const record of [...records].sort(compareRecords)) {
+        const stored = { ...record, sessionId: id, id: taken ? `${id}:${record.id}` : record.id } as StoredRecord;
+        if (!isPageRecord(record)) {
+          writes.push(tx.objectStore('records').put(stored));
+          continue;
+        }
+        page.push(stored);
+        if (record.kind === 'call') calls += 1;
+      }
+      for (let from = 0; from < page.length; from += IMPORT_BATCH) {
+        const rows = page.slice(from, from + IMPORT_BATCH);
+        const first = rows[0] as StoredRecord;
+        writes.push(tx.objectStore('pageBatches').put({ sessionId: id, at: first.at, id: first.id, records: rows }));
+      }
+      writes.push(
+        tx.objectStore('sessions').put({ ...session, id, findingCounts: counts, evaluatedRecords: records.length, importedAt: deps.now(), ...(calls > 0 ? { batchedCalls: calls } : {}) }),
+      );
       for (const finding of findings) {
         const recordIds = taken ? finding.recordIds.map((r) => `${id}:${r}`) : finding.recordIds;
         writes.push(tx.objectStore('findings').put({ ...finding, recordIds, sessionId: id }));

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createCaptureService } from '../../src/capture/capture-service';
 import { openLensDatabase, type LensDatabase } from '../../src/capture/db';
 import { createFindingsService } from '../../src/capture/findings-service';
-import { createSessionStore } from '../../src/capture/session-store';
+import { createSessionStore, type SessionStore } from '../../src/capture/session-store';
 import { createUiRequests, type UiRequests } from '../../src/capture/ui-requests';
 import { evaluateSession } from '../../src/core/engine';
 import { createSessionFile } from '../../src/core/export/session-file';
@@ -26,6 +26,8 @@ function exported(id = 's1'): string {
   return JSON.stringify(createSessionFile([{ session, records, findings: [] }], '0.1.0', 1_790_000_500_000));
 }
 
+let store: SessionStore;
+
 const ask = (message: Record<string, unknown>) => requests.handle({ channel: UI_REQUEST_CHANNEL, ...message }) as Promise<UiResponse>;
 
 beforeEach(async () => {
@@ -34,7 +36,7 @@ beforeEach(async () => {
   clearedBadges = [];
   imports = 0;
   notice = { at: 1_790_000_000_000, evicted: 3, reason: 'sessions', maxSessions: 100, maxMegabytes: 500 };
-  const store = createSessionStore(db);
+  store = createSessionStore(db);
   const findings = createFindingsService({ db, ruleOptions: async () => ({}), showCount: () => {}, later: () => {} });
   const capture = createCaptureService({
     store,
@@ -78,9 +80,13 @@ describe('session library requests', () => {
     await ask({ type: 'import-sessions', text: exported() });
     await ask({ type: 'import-sessions', text: exported() });
     expect((await db.getAll('sessions')).map((s) => s.id).sort()).toEqual(['s1', `s1-imported-${(1_790_000_900_000).toString(36)}`]);
-    const before = (await db.getAll('records')).length;
+    // Both copies read back whole, the second under its new ids.
+    const [first, second] = await Promise.all(['s1', `s1-imported-${(1_790_000_900_000).toString(36)}`].map((id) => store.recordsOf(id)));
+    expect(first?.length).toBeGreaterThan(0);
+    expect(second?.map((r) => r.id)).toEqual(first?.map((r) => `s1-imported-${(1_790_000_900_000).toString(36)}:${r.id}`));
+    const before = [(await db.getAll('records')).length, (await db.getAll('pageBatches')).length];
     expect(await ask({ type: 'import-sessions', text: exported().replace('"kind":"call"', '"kind":"bogus"') })).toMatchObject({ ok: false, error: expect.stringMatching(/^sessions\[0\]\.records\[\d+\]\.kind/) });
-    expect((await db.getAll('records')).length).toBe(before);
+    expect([(await db.getAll('records')).length, (await db.getAll('pageBatches')).length]).toEqual(before);
     expect((await db.getAll('sessions')).length).toBe(2);
   });
 
@@ -94,6 +100,7 @@ describe('session library requests', () => {
     expect(await ask({ type: 'export-sessions', ids: ['nope'], format: 'json', redact: false })).toEqual({ ok: false, error: 'No session to export.' });
     expect(await ask({ type: 'delete-sessions', ids: ['s1', 'nope'] })).toEqual({ ok: true, deleted: 1 });
     expect(await db.getAll('records')).toEqual([]);
+    expect(await db.getAll('pageBatches')).toEqual([]);
     expect(await db.getAll('findings')).toEqual([]);
   });
 
