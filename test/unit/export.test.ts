@@ -1,9 +1,10 @@
 import { Validator } from '@cfworker/json-schema';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import harSchema from '../fixtures/schemas/har-1.2.schema.json';
 import fileSchema from '../../docs/identity-lens-sessions.schema.json';
 import { evaluateSession } from '../../src/core/engine';
-import { MAX_IMPORT_BYTES, parseSessionFile } from '../../src/core/export/import-file';
+import { checkRecordFields, MAX_IMPORT_BYTES, parseSessionFile } from '../../src/core/export/import-file';
 import { redactSessionFile, stableHash } from '../../src/core/export/redact';
 import { createSessionFile, sessionFileName, type SessionData } from '../../src/core/export/session-file';
 import { toHar, toNdjson } from '../../src/core/export/wire-formats';
@@ -70,6 +71,50 @@ describe('session file', () => {
     const file = JSON.parse(exportText([good, { ...good, session: { ...good.session, id: 's2' } }])) as { sessions: Array<{ records: Array<Record<string, unknown>> }> };
     (file.sessions[1]?.records[3] as Record<string, unknown>).kind = 'teleport';
     expect(parseSessionFile(JSON.stringify(file))).toMatchObject({ ok: false, error: expect.stringMatching(/^sessions\[1\]\.records\[3\]\.kind/) });
+  });
+});
+
+describe("a record's fields, checked by hand", () => {
+  // The schema's own definition of a record, as a validator of one record (a copy: the
+  // validator annotates the schema objects it is given).
+  const copy = structuredClone(fileSchema) as { definitions: Record<string, object> };
+  const recordSchema = { ...copy.definitions.record, definitions: copy.definitions };
+  const bySchema = new Validator(recordSchema, '7', false);
+  const value = fc.oneof(
+    fc.constant(undefined),
+    fc.constantFrom('', 'p1:7', 'x'.repeat(200), 'x'.repeat(201), 'call', 'teleport', 'wire', '2026-11-30T03:10:00.000Z', '2026-11-30T03:10:00+02:00', '2026-13-30T03:10:00Z', '2026-11-30 03:10:00', 'yesterday'),
+    fc.string(),
+    fc.double(),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.integer(), { maxLength: 2 }),
+  );
+  const valid = { id: 'p1:7', kind: 'call', at: '2026-11-30T03:10:00.000Z', atMs: 1, seq: 7, tabId: 3, frameId: 0 };
+  const FIELDS = [...Object.keys(valid), 'extra'];
+
+  it('accepts and refuses exactly what the schema does (property)', () => {
+    // A valid record with one to three fields replaced or removed: a divergence shows only
+    // when every other field is valid.
+    const changes = fc.uniqueArray(fc.tuple(fc.constantFrom(...FIELDS), value), { minLength: 1, maxLength: 3, selector: ([name]) => name });
+    fc.assert(
+      fc.property(changes, (changed) => {
+        const record: Record<string, unknown> = { ...valid };
+        for (const [name, replacement] of changed) {
+          if (replacement === undefined) delete record[name];
+          else record[name] = replacement;
+        }
+        expect(checkRecordFields(record, 'r') === null).toBe(bySchema.validate(record).valid);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('accepts every record of a captured session', () => {
+    const file = JSON.parse(exportText([capturedSession()])) as { sessions: Array<{ records: unknown[] }> };
+    const records = file.sessions[0]?.records ?? [];
+    expect(records.length).toBeGreaterThan(10);
+    for (const record of records) expect([checkRecordFields(record, 'r'), bySchema.validate(record).valid]).toEqual([null, true]);
   });
 });
 
