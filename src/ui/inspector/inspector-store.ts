@@ -234,6 +234,42 @@ export function createInspectorStore(options: { transport: InspectorTransport; t
     }
   };
 
+  /**
+   * A large snapshot arrives as a run of chunks faster than they are taken in (5,000 records
+   * each, tens of ms apiece). Taken in as they arrive, they run back to back and the panel
+   * draws its first rows only after the last: a 100,000-record session had its first row in
+   * the DOM at 0.2 s and on screen for a test at 0.7–0.8 s. So once a snapshot has begun,
+   * what arrives waits in order here and is taken in one message per task, and the browser
+   * draws (and answers input) in between.
+   */
+  const waiting: BackgroundToUi[] = [];
+  let loadingSnapshot = false;
+  let drainScheduled = false;
+  const applyPaced = (message: BackgroundToUi): void => {
+    apply(message);
+    if (message.type === 'snapshot') loadingSnapshot = !message.done;
+  };
+  const drain = (): void => {
+    drainScheduled = false;
+    const next = waiting.shift();
+    if (next === undefined || disposed) return;
+    applyPaced(next);
+    scheduleDrain();
+  };
+  const scheduleDrain = (): void => {
+    if (drainScheduled || waiting.length === 0) return;
+    drainScheduled = true;
+    platform.setTimer(drain, 0);
+  };
+  const receive = (message: BackgroundToUi): void => {
+    if (loadingSnapshot || waiting.length > 0) {
+      waiting.push(message);
+      scheduleDrain();
+      return;
+    }
+    applyPaced(message);
+  };
+
   let connection: InspectorConnection | null = null;
   let attempts = 0;
   let disposed = false;
@@ -241,7 +277,7 @@ export function createInspectorStore(options: { transport: InspectorTransport; t
     connection = transport.connect({
       onMessage: (message) => {
         attempts = 0;
-        apply(message);
+        receive(message);
       },
       onDisconnect: () => {
         connection = null;

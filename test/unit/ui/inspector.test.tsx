@@ -136,6 +136,36 @@ describe('inspector', () => {
 });
 
 describe('inspector store', () => {
+  it('takes in a snapshot sent in chunks one message per task, drawing the first chunk at once, and keeps the order messages came in', () => {
+    const fake = createFakeUiTransport();
+    const timers: Array<() => void> = [];
+    const store = createInspectorStore({ transport: fake.transport, target: { tabId: 7 }, platform: { setTimer: (callback) => timers.push(callback) } });
+    const { session, records } = sessionOf(demoSession().records);
+    const calls = records.filter((r) => r.kind === 'call');
+    const [first, second, third] = [records.slice(0, 4), records.slice(4, 8), records.slice(8)];
+    const late = { ...(calls[0] as (typeof calls)[number]), id: 'late:1', at: (records.at(-1)?.at ?? 0) + 1_000 };
+    render(<InspectorView store={store} platform={platform} />);
+    act(() => {
+      // As the hub sends them, faster than a panel takes them in.
+      fake.push({ type: 'snapshot', session, findings: [], records: first, done: false });
+      fake.push({ type: 'snapshot', session, findings: [], records: second, done: false });
+      fake.push({ type: 'records', sessionId: session.id, records: [late] });
+      fake.push({ type: 'snapshot', session, findings: [], records: third, done: true });
+    });
+    expect(store.records().map((r) => r.id)).toEqual(first.map((r) => r.id));
+    expect(callRows().length).toBe(first.filter((r) => r.kind === 'call').length);
+    const taken = [store.records().length];
+    while (timers.length > 0) {
+      act(() => timers.shift()?.());
+      taken.push(store.records().length);
+    }
+    // One message per task, in the order they came: the live record came before the last chunk.
+    expect(taken).toEqual([4, 8, 9, records.length + 1]);
+    expect(store.status.value).toBe('live');
+    expect(store.records().at(-1)?.id).toBe('late:1');
+    expect(callRows().length).toBe(calls.length + 1);
+  });
+
   it('appends live records, and after a lost connection resubscribes and merges without duplicates', () => {
     const { store, fake, timers, captured } = mount();
     const before = callRows().length;
