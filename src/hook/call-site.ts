@@ -25,7 +25,9 @@ const FRAMES_BELOW_WRAPPER = 2;
  */
 export const CALL_SITES_PER_RUN = 100;
 
-const ALWAYS_WITH_CALL_SITE: ReadonlySet<string> = new Set(['identify', 'alias', 'group', 'reset', 'setAnonymousId', 'user.anonymousId', 'user.id']);
+/** Comparisons, not a Set: a page may have replaced `Set.prototype.has` (see intrinsics.ts). */
+const alwaysWithCallSite = (method: string): boolean =>
+  method === 'identify' || method === 'alias' || method === 'group' || method === 'reset' || method === 'setAnonymousId' || method === 'user.anonymousId' || method === 'user.id';
 
 export interface CallSiteBudget {
   /** Whether a call of `method` made now records its call site. */
@@ -46,7 +48,7 @@ export function createCallSiteBudget(defer: (fn: () => void) => void, perRun: nu
         refillScheduled = true;
         defer(refill);
       }
-      if (ALWAYS_WITH_CALL_SITE.has(method)) return true;
+      if (alwaysWithCallSite(method)) return true;
       if (left <= 0) return false;
       left -= 1;
       return true;
