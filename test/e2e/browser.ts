@@ -92,15 +92,24 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
   // by the time its user browses). One evaluation waits for the script to finish.
   await firstWorker.evaluate(() => true);
 
+  const ours = (): Worker[] => context.serviceWorkers().filter((w) => w.url().startsWith(`chrome-extension://${extensionId}/`));
+  /** Whether a worker answers: after a stop, Playwright may go on listing a worker that never will. */
+  const answers = (worker: Worker): Promise<boolean> =>
+    Promise.race([worker.evaluate(() => true).then(() => true, () => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2_000))]);
   const serviceWorker = async (): Promise<Worker> => {
-    const live = context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${extensionId}/`));
-    if (live) return live;
+    // Newest first.
+    for (const worker of ours().reverse()) if (await answers(worker)) return worker;
     // Stopped: opening an extension page wakes it.
     const page = await context.newPage();
-    await page.goto(`chrome-extension://${extensionId}/manifest.json`);
-    const worker = await context.waitForEvent('serviceworker', { timeout: 15_000 });
-    await page.close();
-    return worker;
+    try {
+      await page.goto(`chrome-extension://${extensionId}/manifest.json`);
+      return await waitFor('the service worker to start', async () => {
+        for (const worker of ours().reverse()) if (await answers(worker)) return worker;
+        return undefined;
+      });
+    } finally {
+      await page.close();
+    }
   };
 
   return {
@@ -211,7 +220,13 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   let last: unknown;
   for (;;) {
     try {
-      const value = await check();
+      // A check that never settles (an evaluation in a worker that is going away) is given up
+      // after a while and tried again, and fails at the deadline like any other.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const overdue = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the check did not settle')), Math.min(20_000, Math.max(0, deadline - Date.now()) + 1000));
+      });
+      const value = await Promise.race([check(), overdue]).finally(() => clearTimeout(timer));
       if (value !== undefined && value !== false) return value;
     } catch (error) {
       last = error;
