@@ -106,6 +106,8 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
       }
       const documents = tx.objectStore('pageDocuments');
       const seenRows = await Promise.all([...page.keys()].map((document) => documents.get([session.id, document])));
+      // Awaited with the transaction, so that a failed write is the caller's error, not an unhandled rejection.
+      const writes: Promise<unknown>[] = [];
       const fresh: StoredRecord[] = [];
       let index = 0;
       for (const [document, ofDocument] of page) {
@@ -118,13 +120,13 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
           markSeen(seen, number);
           fresh.push(stored);
         }
-        if (fresh.length > before) void documents.put({ sessionId: session.id, document, seen });
+        if (fresh.length > before) writes.push(documents.put({ sessionId: session.id, document, seen }));
       }
       let calls = 0;
       if (fresh.length > 0) {
         fresh.sort(compareRecords);
         const first = fresh[0] as StoredRecord;
-        void tx.objectStore('pageBatches').put({ sessionId: session.id, at: first.at, id: first.id, records: fresh });
+        writes.push(tx.objectStore('pageBatches').put({ sessionId: session.id, at: first.at, id: first.id, records: fresh }));
         for (const stored of fresh) if (stored.kind === 'call') calls += 1;
       }
       // Requests complete in order: when this read returns, every write above has reported.
@@ -135,12 +137,12 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
         // closed tab's late records join its ended session): the records go with it,
         // rather than bring back half a session.
         tx.abort();
-        await tx.done.catch(() => undefined);
+        await Promise.all([tx.done, ...writes].map((pending) => pending.catch(() => undefined)));
         return 0;
       }
       added += fresh.length;
       const counted = added > 0 ? { ...current, recordCount: current.recordCount + added, ...(calls > 0 ? { batchedCalls: (current.batchedCalls ?? 0) + calls } : {}) } : null;
-      await Promise.all([counted ? sessions.put(counted) : null, tx.done]);
+      await Promise.all([counted ? sessions.put(counted) : null, ...writes, tx.done]);
       return added;
     },
 
