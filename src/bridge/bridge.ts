@@ -3,6 +3,7 @@ import {
   PROTOCOL_VERSION,
   WINDOW_TAG,
   type BackgroundToBridge,
+  pageRecordsMessage,
   type BridgeToBackground,
   type BridgeToPage,
 } from '../protocol/messages';
@@ -69,15 +70,7 @@ export function createBridge(transport: BridgeTransport): Bridge {
 
   const send = (batch: number, records: PageRecord[], dropped: Record<string, number>): void => {
     inFlight.set(batch, records);
-    const message: BridgeToBackground = {
-      channel: 'identity-lens',
-      version: PROTOCOL_VERSION,
-      type: 'page-records',
-      batch,
-      records,
-      dropped,
-    };
-    transport.sendToBackground(message).then(
+    transport.sendToBackground(pageRecordsMessage(batch, records, dropped)).then(
       (reply) => {
         if (isAck(reply)) {
           inFlight.delete(batch);

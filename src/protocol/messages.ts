@@ -56,6 +56,16 @@ export type BridgeToBackground = {
   readonly dropped: Readonly<Record<string, number>>;
 };
 
+/** The bridge's message carrying a batch of page records (tests build theirs the same way). */
+export const pageRecordsMessage = (batch: number, records: readonly PageRecord[], dropped: Readonly<Record<string, number>> = {}): BridgeToBackground => ({
+  channel: 'identity-lens',
+  version: PROTOCOL_VERSION,
+  type: 'page-records',
+  batch,
+  records,
+  dropped,
+});
+
 /** Background → bridge: the reply to a BridgeToBackground message. */
 export type BackgroundToBridge =
   | { readonly ok: true; readonly stored: number; readonly sessionId: string }

@@ -3,7 +3,7 @@ import { createCaptureService, type CaptureService } from '../../src/capture/cap
 import type { BrowserCookie } from '../../src/capture/cookies';
 import { DB_VERSION, MIGRATIONS, openLensDatabase, type LensDatabase } from '../../src/capture/db';
 import { createSessionStore, type SessionStore } from '../../src/capture/session-store';
-import { PROTOCOL_VERSION } from '../../src/protocol/messages';
+import { pageRecordsMessage } from '../../src/protocol/messages';
 import type { CookieRecord, PageRecord, Provenance, WireRecord } from '../../src/protocol/records';
 
 let db: LensDatabase;
@@ -25,15 +25,6 @@ const cookie = (name: string, value: string, extra: Partial<BrowserCookie> = {})
   session: false,
   expirationDate: now / 1000 + 365 * 86_400,
   ...extra,
-});
-
-const bridgeMessage = (records: PageRecord[], dropped: Record<string, number> = {}) => ({
-  channel: 'identity-lens',
-  version: PROTOCOL_VERSION,
-  type: 'page-records',
-  batch: 1,
-  records,
-  dropped,
 });
 
 const sender = (tabId: number, frameId = 0) => ({ tab: { id: tabId, url: 'https://shop.example/' }, frameId, url: 'https://shop.example/' });
@@ -60,7 +51,7 @@ beforeEach(async () => {
 
 describe('page records', () => {
   it('creates one session per tab on first activity and stores records with provenance from the sender', async () => {
-    const reply = await service.handleBridgeMessage(bridgeMessage([lifecycle('p:1')]), sender(7, 3));
+    const reply = await service.handleBridgeMessage(pageRecordsMessage(1, [lifecycle('p:1')]), sender(7, 3));
     expect(reply).toMatchObject({ ok: true, stored: 1 });
     const [session] = await store.listSessions();
     expect(session).toMatchObject({ tabId: 7, endedAt: null, recordCount: 1, pages: [{ url: 'https://shop.example/' }] });
@@ -69,7 +60,7 @@ describe('page records', () => {
   });
 
   it('stores a resent batch once (the bridge resends after a lost reply)', async () => {
-    const message = bridgeMessage([lifecycle('p:1'), lifecycle('p:2')]);
+    const message = pageRecordsMessage(1, [lifecycle('p:1'), lifecycle('p:2')]);
     await service.handleBridgeMessage(message, sender(7));
     const again = await service.handleBridgeMessage(message, sender(7));
     expect(again).toMatchObject({ ok: true, stored: 0 });
@@ -77,31 +68,31 @@ describe('page records', () => {
     expect(session?.recordCount).toBe(2);
     expect(await store.recordsOf(session?.id ?? '')).toHaveLength(2);
     // A batch that overlaps what is stored adds only what is new, in the same transaction.
-    const overlapping = await service.handleBridgeMessage(bridgeMessage([lifecycle('p:2'), lifecycle('p:3')]), sender(7));
+    const overlapping = await service.handleBridgeMessage(pageRecordsMessage(1, [lifecycle('p:2'), lifecycle('p:3')]), sender(7));
     expect(overlapping).toMatchObject({ ok: true, stored: 1 });
     const [after] = await store.listSessions();
     expect(after?.recordCount).toBe(3);
   });
 
   it('serialises concurrent first messages of a tab into one session', async () => {
-    await Promise.all([1, 2, 3, 4].map((n) => service.handleBridgeMessage(bridgeMessage([lifecycle(`p:${n}`)]), sender(9))));
+    await Promise.all([1, 2, 3, 4].map((n) => service.handleBridgeMessage(pageRecordsMessage(1, [lifecycle(`p:${n}`)]), sender(9))));
     const sessions = await store.listSessions();
     expect(sessions).toHaveLength(1);
     expect(sessions[0]?.recordCount).toBe(4);
   });
 
   it('rejects messages without a tab, of another protocol version, or not ours', async () => {
-    expect(await service.handleBridgeMessage(bridgeMessage([lifecycle('p:1')]), { url: 'chrome-extension://x/' })).toMatchObject({ ok: false, error: 'no-tab' });
-    expect(await service.handleBridgeMessage({ ...bridgeMessage([]), version: 0 }, sender(1))).toMatchObject({ ok: false, error: 'bad-version' });
+    expect(await service.handleBridgeMessage(pageRecordsMessage(1, [lifecycle('p:1')]), { url: 'chrome-extension://x/' })).toMatchObject({ ok: false, error: 'no-tab' });
+    expect(await service.handleBridgeMessage({ ...pageRecordsMessage(1, []), version: 0 }, sender(1))).toMatchObject({ ok: false, error: 'bad-version' });
     expect(await service.handleBridgeMessage({ hello: 1 }, sender(1))).toMatchObject({ ok: false, error: 'not-ours' });
     expect(await store.listSessions()).toHaveLength(0);
   });
 
   it('never lets a frame write into another tab: records naming another session are dropped and counted', async () => {
-    await service.handleBridgeMessage(bridgeMessage([lifecycle('victim:1')]), sender(1));
+    await service.handleBridgeMessage(pageRecordsMessage(1, [lifecycle('victim:1')]), sender(1));
     const [victim] = await store.listSessions();
     const forged = { ...lifecycle('attacker:1'), sessionId: victim?.id, tabId: 1 } as unknown as PageRecord;
-    await service.handleBridgeMessage(bridgeMessage([forged, lifecycle('attacker:2')], { 'message-not-json': 2 }), sender(2));
+    await service.handleBridgeMessage(pageRecordsMessage(1, [forged, lifecycle('attacker:2')], { 'message-not-json': 2 }), sender(2));
     const victimRecords = await store.recordsOf(victim?.id ?? '');
     expect(victimRecords.map((r) => r.id)).toEqual(['victim:1']);
     const attacker = (await store.listSessions()).find((s) => s.tabId === 2);
@@ -122,8 +113,8 @@ describe('page records', () => {
       apiHost: 't.shop.example/seg/v1',
       frameUrl: 'https://shop.example/',
     };
-    await service.handleBridgeMessage(bridgeMessage([instance]), sender(4));
-    await service.handleBridgeMessage(bridgeMessage([{ ...instance, id: 'p:3' }]), sender(4));
+    await service.handleBridgeMessage(pageRecordsMessage(1, [instance]), sender(4));
+    await service.handleBridgeMessage(pageRecordsMessage(1, [{ ...instance, id: 'p:3' }]), sender(4));
     const [session] = await store.listSessions();
     expect(session?.apiHosts).toEqual(['t.shop.example/seg/v1']);
     const snapshots = (await store.recordsOf(session?.id ?? '')).filter((r): r is CookieRecord & Provenance => r.kind === 'cookie');
@@ -189,7 +180,7 @@ describe('wire requests', () => {
 
 describe('identity cookies', () => {
   beforeEach(async () => {
-    await service.handleBridgeMessage(bridgeMessage([lifecycle('p:1')]), sender(3));
+    await service.handleBridgeMessage(pageRecordsMessage(1, [lifecycle('p:1')]), sender(3));
   });
 
   const changes = async () => {
@@ -238,7 +229,7 @@ describe('identity cookies', () => {
 describe('navigation and session lifetime', () => {
   it('keeps the session across navigations and lists the pages; adopts a commit seen before the first record', async () => {
     await service.handleNavigation({ tabId: 8, frameId: 0, parentFrameId: -1, url: 'https://shop.example/', timeStamp: now - 5, transitionType: 'typed' }, 'commit');
-    await service.handleBridgeMessage(bridgeMessage([lifecycle('p:1')]), sender(8));
+    await service.handleBridgeMessage(pageRecordsMessage(1, [lifecycle('p:1')]), sender(8));
     now += 1000;
     await service.handleNavigation({ tabId: 8, frameId: 0, parentFrameId: -1, url: 'https://shop.example/cart', timeStamp: now, transitionType: 'link' }, 'commit');
     await service.handleNavigation({ tabId: 8, frameId: 0, parentFrameId: -1, url: 'https://shop.example/cart', timeStamp: now + 1, transitionType: 'reload' }, 'commit');
@@ -257,18 +248,18 @@ describe('navigation and session lifetime', () => {
   });
 
   it('ends the session when its tab closes; a new visit in a reused tab id starts a new one', async () => {
-    await service.handleBridgeMessage(bridgeMessage([lifecycle('visit-1:1')]), sender(8));
+    await service.handleBridgeMessage(pageRecordsMessage(1, [lifecycle('visit-1:1')]), sender(8));
     await service.handleTabRemoved(8);
     // A new visit is a new document (page load), so a new session.
-    await service.handleBridgeMessage(bridgeMessage([lifecycle('visit-2:1')]), sender(8));
+    await service.handleBridgeMessage(pageRecordsMessage(1, [lifecycle('visit-2:1')]), sender(8));
     const sessions = await store.listSessions();
     expect(sessions.map((s) => s.endedAt === null)).toEqual([false, true]);
   });
 
   it('deletes a recording session in its tab\'s turn, so a write under way cannot bring it back', async () => {
-    await service.handleBridgeMessage(bridgeMessage([lifecycle('p:1')]), sender(7));
+    await service.handleBridgeMessage(pageRecordsMessage(1, [lifecycle('p:1')]), sender(7));
     const [open] = await store.listSessions();
-    const write = service.handleBridgeMessage(bridgeMessage([lifecycle('p:2'), lifecycle('p:3')]), sender(7));
+    const write = service.handleBridgeMessage(pageRecordsMessage(1, [lifecycle('p:2'), lifecycle('p:3')]), sender(7));
     const deleted = await service.deleteSessions([open?.id ?? '', 'no-such-session']);
     await write;
     expect(deleted.map((s) => s.id)).toEqual([open?.id]);
@@ -277,7 +268,7 @@ describe('navigation and session lifetime', () => {
   });
 
   it('never brings back a session deleted while a write for it was on its way (late records of a tab whose ended session retention took)', async () => {
-    await service.handleBridgeMessage(bridgeMessage([lifecycle('doc-a:1')]), sender(8));
+    await service.handleBridgeMessage(pageRecordsMessage(1, [lifecycle('doc-a:1')]), sender(8));
     await service.handleTabRemoved(8);
     const [ended] = await store.listSessions();
     const stale = await store.getSession(ended?.id ?? '');
@@ -289,9 +280,9 @@ describe('navigation and session lifetime', () => {
   });
 
   it("stores a closed tab's late records (its pagehide flush) in the session that ended, not a new one", async () => {
-    await service.handleBridgeMessage(bridgeMessage([lifecycle('doc-a:1')]), sender(8));
+    await service.handleBridgeMessage(pageRecordsMessage(1, [lifecycle('doc-a:1')]), sender(8));
     await service.handleTabRemoved(8);
-    const late = await service.handleBridgeMessage(bridgeMessage([lifecycle('doc-a:2')]), sender(8));
+    const late = await service.handleBridgeMessage(pageRecordsMessage(1, [lifecycle('doc-a:2')]), sender(8));
     expect(late).toMatchObject({ ok: true, stored: 1 });
     const sessions = await store.listSessions();
     expect(sessions).toHaveLength(1);
@@ -300,8 +291,8 @@ describe('navigation and session lifetime', () => {
   });
 
   it('ends sessions left open by a previous browser run', async () => {
-    await service.handleBridgeMessage(bridgeMessage([lifecycle('p:1')]), sender(1));
-    await service.handleBridgeMessage(bridgeMessage([lifecycle('p:2')]), sender(2));
+    await service.handleBridgeMessage(pageRecordsMessage(1, [lifecycle('p:1')]), sender(1));
+    await service.handleBridgeMessage(pageRecordsMessage(1, [lifecycle('p:2')]), sender(2));
     await service.handleBrowserStartup();
     expect((await store.listOpenSessions())).toHaveLength(0);
   });

@@ -1,11 +1,11 @@
-import { openDB } from 'idb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createCaptureService } from '../../src/capture/capture-service';
-import { DB_VERSION, MIGRATIONS, openLensDatabase, type LensDatabase, type LensSchema } from '../../src/capture/db';
+import { DB_VERSION, openLensDatabase, type LensDatabase } from '../../src/capture/db';
 import { createFindingsService, type FindingsService } from '../../src/capture/findings-service';
 import { createSessionStore } from '../../src/capture/session-store';
-import { PROTOCOL_VERSION } from '../../src/protocol/messages';
+import { pageRecordsMessage } from '../../src/protocol/messages';
 import type { PageRecord } from '../../src/protocol/records';
+import { openDatabaseAtVersion } from './helpers/old-database';
 import { createSessionBuilder } from './helpers/session-builder';
 
 let db: LensDatabase;
@@ -34,9 +34,6 @@ beforeEach(async () => {
   });
 });
 
-function pageMessage(records: PageRecord[]) {
-  return { channel: 'identity-lens', version: PROTOCOL_VERSION, type: 'page-records', batch: 1, records, dropped: {} };
-}
 
 describe('findings in the background', () => {
   it('evaluates records as they are stored, saves the findings with the session and shows the count', async () => {
@@ -56,8 +53,8 @@ describe('findings in the background', () => {
     s.page.identify('user-2-b6f1');
     const pageRecords = s.records.filter((r): r is PageRecord => !['wire', 'navigation', 'cookie'].includes(r.kind));
     // Two batches, the second arriving out of order: the result must not depend on it.
-    await capture.handleBridgeMessage(pageMessage(pageRecords.slice(6)), { tab: { id: 4, url: 'https://shop.example/' }, frameId: 0 });
-    await capture.handleBridgeMessage(pageMessage(pageRecords.slice(0, 6)), { tab: { id: 4, url: 'https://shop.example/' }, frameId: 0 });
+    await capture.handleBridgeMessage(pageRecordsMessage(1, pageRecords.slice(6)), { tab: { id: 4, url: 'https://shop.example/' }, frameId: 0 });
+    await capture.handleBridgeMessage(pageRecordsMessage(1, pageRecords.slice(0, 6)), { tab: { id: 4, url: 'https://shop.example/' }, frameId: 0 });
     await settle();
     const [session] = await db.getAll('sessions');
     const stored = await findings.findingsOf(session?.id ?? '');
@@ -99,12 +96,12 @@ describe('a session deleted while it is evaluated', () => {
     s.page.identify('user-2-b6f1');
     const pageRecords = s.records.filter((r): r is PageRecord => !['wire', 'navigation', 'cookie'].includes(r.kind));
     const tab = { tab: { id: 4, url: 'https://shop.example/' }, frameId: 0 };
-    const reply = await capture.handleBridgeMessage(pageMessage(pageRecords.slice(0, -1)), tab);
+    const reply = await capture.handleBridgeMessage(pageRecordsMessage(1, pageRecords.slice(0, -1)), tab);
     await settle();
     const sessionId = (reply as { sessionId: string }).sessionId;
     expect(await findings.findingsOf(sessionId)).not.toEqual([]);
     // More records: their evaluation (from the engine kept in memory) is due; the session goes before it runs.
-    await capture.handleBridgeMessage(pageMessage(pageRecords.slice(-1)), tab);
+    await capture.handleBridgeMessage(pageRecordsMessage(1, pageRecords.slice(-1)), tab);
     expect(timers.length).toBeGreaterThan(0);
     await capture.deleteSessions([sessionId]);
     await settle();
@@ -116,11 +113,7 @@ describe('a session deleted while it is evaluated', () => {
 describe('schema upgrade', () => {
   it('opens a database written by schema version 1 and keeps its sessions and records', async () => {
     const dbName = `upgrade-${(name += 1)}`;
-    const v1 = await openDB<LensSchema>(dbName, 1, {
-      upgrade(database, _old, _new, tx) {
-        MIGRATIONS[0]?.(database, tx);
-      },
-    });
+    const v1 = await openDatabaseAtVersion(dbName, 1);
     await v1.put('sessions', { id: 'old', tabId: 3, title: 'old', startedAt: 1, endedAt: 2, pages: [], currentUrl: null, recordCount: 1, apiHosts: [] });
     await v1.put('records', { id: 'doc1:1', seq: 1, at: 1, kind: 'lifecycle', event: 'load', frameUrl: 'https://a.example/', topFrame: true, sessionId: 'old', tabId: 3, frameId: 0 });
     v1.close();

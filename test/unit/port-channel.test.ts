@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPortChannel, type BridgePort } from '../../src/bridge/port-channel';
-import { PROTOCOL_VERSION, type BridgeToBackground } from '../../src/protocol/messages';
+import { pageRecordsMessage, type BridgeToBackground } from '../../src/protocol/messages';
 
 function fakePort() {
   const messageListeners: Array<(message: unknown) => void> = [];
@@ -26,15 +26,21 @@ function fakePort() {
   };
 }
 
-const batch = (n: number): BridgeToBackground => ({ channel: 'identity-lens', version: PROTOCOL_VERSION, type: 'page-records', batch: n, records: [], dropped: {} });
+const batch = (n: number) => pageRecordsMessage(n, []);
+
+/** A channel whose every port is a fake, kept in `ports` in the order opened. */
+function channelOnFakePorts() {
+  const ports: ReturnType<typeof fakePort>[] = [];
+  const send = createPortChannel(() => {
+    ports.push(fakePort());
+    return ports[ports.length - 1]!.port;
+  });
+  return { ports, send };
+}
 
 describe('the bridge port channel', () => {
   it('resolves each batch with the reply that names it, in any order, on one port', async () => {
-    const ports: ReturnType<typeof fakePort>[] = [];
-    const send = createPortChannel(() => {
-      ports.push(fakePort());
-      return ports[ports.length - 1]!.port;
-    });
+    const { ports, send } = channelOnFakePorts();
     const first = send(batch(1));
     const second = send(batch(2));
     ports[0]!.reply({ batch: 2, reply: { ok: true, stored: 2, sessionId: 's' } });
@@ -46,11 +52,7 @@ describe('the bridge port channel', () => {
   });
 
   it('rejects what is waiting when the background disconnects, and opens a new port for the next batch', async () => {
-    const ports: ReturnType<typeof fakePort>[] = [];
-    const send = createPortChannel(() => {
-      ports.push(fakePort());
-      return ports[ports.length - 1]!.port;
-    });
+    const { ports, send } = channelOnFakePorts();
     const waiting = send(batch(1));
     ports[0]!.disconnect();
     await expect(waiting).rejects.toThrow('disconnected');

@@ -10,7 +10,7 @@ import { createRetentionService, parseNotice, RECORDS_BETWEEN_CHECKS, type Reten
 import { createSessionStore, type SessionStore } from '../../src/capture/session-store';
 import type { RetentionSettings } from '../../src/capture/settings';
 import { isStorageFull, isStorageUnavailable } from '../../src/capture/storage-errors';
-import { PROTOCOL_VERSION, WINDOW_TAG } from '../../src/protocol/messages';
+import { pageRecordsMessage, PROTOCOL_VERSION, WINDOW_TAG } from '../../src/protocol/messages';
 import type { PageRecord } from '../../src/protocol/records';
 import type { CaptureStatus, RetentionNotice } from '../../src/protocol/ui-messages';
 
@@ -41,14 +41,13 @@ const storedRecordCount = async (): Promise<number> => (await allStoredRecords()
 
 const lifecycle = (id: string): PageRecord => ({ id, seq: 1, at: now, kind: 'lifecycle', event: 'load', frameUrl: 'https://shop.example/', topFrame: true });
 const records = (prefix: string, count: number): PageRecord[] => Array.from({ length: count }, (_, i) => lifecycle(`${prefix}:${i}`));
-const bridgeMessage = (batch: PageRecord[]) => ({ channel: 'identity-lens', version: PROTOCOL_VERSION, type: 'page-records', batch: 1, records: batch, dropped: {} });
 const sender = (tabId: number) => ({ tab: { id: tabId, url: 'https://shop.example/' }, frameId: 0, url: 'https://shop.example/' });
 const runTimers = () => timers.splice(0).forEach((t) => t());
 
 /** A session of `count` records on `tabId`, ended (its tab closed) unless `open`. */
 async function recordSession(tabId: number, count: number, open = false): Promise<string> {
   now += 1000;
-  const reply = await capture.handleBridgeMessage(bridgeMessage(records(`t${tabId}`, count)), sender(tabId));
+  const reply = await capture.handleBridgeMessage(pageRecordsMessage(1, records(`t${tabId}`, count)), sender(tabId));
   if (!reply.ok) throw new Error(`not stored: ${reply.error}`);
   if (!open) await capture.handleTabRemoved(tabId);
   return reply.sessionId;
@@ -165,7 +164,7 @@ describe('when the browser refuses to store more', () => {
   it('evicts by the retention plan, stores the batch on the retry, and capture never pauses', async () => {
     const [oldest, , newest] = [await recordSession(1, 10), await recordSession(2, 10), await recordSession(3, 10)];
     capacity = 35;
-    const reply = await capture.handleBridgeMessage(bridgeMessage(records('t9', 8)), sender(9));
+    const reply = await capture.handleBridgeMessage(pageRecordsMessage(1, records('t9', 8)), sender(9));
     expect(reply).toMatchObject({ ok: true, stored: 8 });
     // A tenth of 30 records' worth had to go: the oldest ended session.
     const left = (await store.listSessions()).map((s) => s.id);

@@ -5,7 +5,7 @@ import type { StoredRecord } from '../../src/capture/db';
 import { openLensDatabase } from '../../src/capture/db';
 import { createSessionStore, type SessionStore } from '../../src/capture/session-store';
 import { MAX_RECORDS_PER_MESSAGE } from '../../src/protocol/guards';
-import { PROTOCOL_VERSION, WINDOW_TAG } from '../../src/protocol/messages';
+import { pageRecordsMessage, PROTOCOL_VERSION, WINDOW_TAG } from '../../src/protocol/messages';
 import type { PageRecord } from '../../src/protocol/records';
 
 // Issue 7, "nothing gets in": everything a page sends is untrusted. A page can dispatch the
@@ -51,14 +51,8 @@ const call = (id: string, frameUrl: string, args: unknown[] = ['Signed Up']): Pa
     queued: false,
   }) as PageRecord;
 
-const bridgeMessage = (records: unknown[], dropped: Record<string, unknown> = {}) => ({
-  channel: 'identity-lens',
-  version: PROTOCOL_VERSION,
-  type: 'page-records',
-  batch: 1,
-  records,
-  dropped,
-});
+/** The bridge's message, carrying whatever a compromised content script might put in it. */
+const bridgeMessage = (records: unknown[], dropped: Record<string, unknown> = {}) => pageRecordsMessage(1, records as PageRecord[], dropped as Record<string, number>);
 
 async function sessionOfTab(tabId: number) {
   const session = (await store.listSessions()).find((s) => s.tabId === tabId);
