@@ -1,9 +1,9 @@
-import { openDB } from 'idb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DB_VERSION, MIGRATIONS, openLensDatabase, type LensDatabase, type LensSchema, type StoredRecord } from '../../src/capture/db';
+import { DB_VERSION, openLensDatabase, type LensDatabase, type StoredRecord } from '../../src/capture/db';
 import { createSessionStore, type SessionStore } from '../../src/capture/session-store';
 import { compareRecords } from '../../src/core/link-records';
 import type { CookieRecord, PageRecord } from '../../src/protocol/records';
+import { openDatabaseAtVersion } from './helpers/old-database';
 
 let db: LensDatabase;
 let store: SessionStore;
@@ -107,12 +107,7 @@ describe('page records, many to a row', () => {
 describe('schema upgrade to page batches (v3)', () => {
   it('reads records stored one per row before, together with new batches, and counts the calls of both', async () => {
     const dbName = `v2-${(dbCounter += 1)}`;
-    const v2 = await openDB<LensSchema>(dbName, 2, {
-      upgrade(database, _old, _new, tx) {
-        MIGRATIONS[0]?.(database, tx);
-        MIGRATIONS[1]?.(database, tx);
-      },
-    });
+    const v2 = await openDatabaseAtVersion(dbName, 2);
     await v2.put('sessions', { id: 'open', tabId: 4, openTabId: 4, title: 'shop', startedAt: 0, endedAt: null, pages: [], currentUrl: FRAME, recordCount: 2, apiHosts: [] });
     for (const record of [call('old', 1, 10), call('old', 2, 30)]) await v2.put('records', { ...record, sessionId: 'open', ...TAB } as StoredRecord);
     v2.close();
