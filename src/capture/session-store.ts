@@ -70,7 +70,8 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
       provenance: { tabId: number; frameId: number },
       records: ReadonlyArray<PageRecord | BackgroundRecord>,
     ): Promise<number> {
-      const page = new Map<string, StoredRecord[]>();
+      // Page records by page load, each with its number there (see seen-numbers.ts).
+      const page = new Map<string, Array<{ readonly number: number; readonly stored: StoredRecord }>>();
       const background: StoredRecord[] = [];
       for (const record of records) {
         const stored = { ...record, sessionId: session.id, tabId: provenance.tabId, frameId: provenance.frameId } as StoredRecord;
@@ -78,10 +79,10 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
           background.push(stored);
           continue;
         }
-        const { document } = splitRecordId(record.id);
+        const { document, number } = splitRecordId(record.id);
         const ofDocument = page.get(document);
-        if (ofDocument) ofDocument.push(stored);
-        else page.set(document, [stored]);
+        if (ofDocument) ofDocument.push({ number, stored });
+        else page.set(document, [{ number, stored }]);
       }
       // Relaxed: a record must survive the service worker stopping, which it does once
       // committed; waiting for the disk flush as well halved capture throughput.
@@ -114,8 +115,7 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
         const seen = seenRows[index]?.seen ?? [];
         index += 1;
         const before = fresh.length;
-        for (const stored of ofDocument) {
-          const { number } = splitRecordId(stored.id);
+        for (const { number, stored } of ofDocument) {
           if (hasSeen(seen, number)) continue;
           markSeen(seen, number);
           fresh.push(stored);
@@ -274,9 +274,10 @@ export function createSessionStore(db: LensDatabase, clock: Clock = systemClock)
           else background = await backgroundRows.next();
         }
         if (batch.done) break;
-        held = next === held.length ? [...batch.value.value.records] : held.slice(next).concat(batch.value.value.records);
+        // A row is in time order already; only what is left of the last one needs merging in.
+        const row = batch.value.value.records as StoredRecord[];
+        held = next === held.length ? row : held.slice(next).concat(row).sort(compareRecords);
         next = 0;
-        if (held.length > batch.value.value.records.length) held.sort(compareRecords);
         batch = await batchRows.next();
       }
       if (chunk.length > 0 || total === 0) onChunk(chunk);

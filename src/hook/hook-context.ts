@@ -182,9 +182,11 @@ export function createHookContext(options: HookContextOptions): HookContext {
         optionsUserId: userId,
         ...('returned' in input ? { returned: safeClone(input.returned) } : {}),
         ...(input.storedBefore !== undefined ? { storedBefore: input.storedBefore } : {}),
+        ...(input.stack === null ? { callSiteSkipped: true as const } : {}),
       };
       const stack = input.stack;
-      if (stack === null) return recorder.emit({ ...draft, callSiteSkipped: true });
+      // A call of a burst: no stack to format at flush.
+      if (stack === null) return recorder.emit(draft);
       return recorder.emit(draft, (record: PageRecord) => {
         // Formatting the stack is the expensive part; it happens here, at flush, off the page's call.
         const callSite = resolveCallSite(stack.stack, options.ownScript);
