@@ -39,14 +39,33 @@ const countBySeverity = (findings: readonly Finding[]): Record<Severity, number>
  * in memory only as a cache: after a service worker restart, or when a record
  * arrives older than what the engine has seen, the session is evaluated again
  * from IndexedDB, which gives the same findings (the engine is deterministic).
+ *
+ * A session's evaluations run one at a time, in the order they were asked for. Run
+ * side by side, an evaluation that rebuilt the session from IndexedDB could replace an
+ * engine another one had just fed, and a session's end could be saved before an
+ * earlier evaluation's findings, which would then overwrite it.
  */
 export function createFindingsService(deps: FindingsDeps) {
   const evaluations = new Map<string, SessionEvaluation>();
   const pending = new Map<string, { tabId: number; records: LensRecord[] }>();
+  /** Each session's last queued evaluation; the next one starts when it has settled. */
+  const queues = new Map<string, Promise<void>>();
   let options: Promise<Partial<RuleOptions>> | null = null;
+  let rebuilds = 0;
   const ruleOptions = () => (options ??= deps.ruleOptions());
 
+  function serially(sessionId: string, task: () => Promise<void>): Promise<void> {
+    const run = (queues.get(sessionId) ?? Promise.resolve()).then(task);
+    const settled = run.catch(() => undefined);
+    queues.set(sessionId, settled);
+    void settled.then(() => {
+      if (queues.get(sessionId) === settled) queues.delete(sessionId);
+    });
+    return run;
+  }
+
   async function rebuild(sessionId: string, ended: boolean): Promise<SessionEvaluation> {
+    rebuilds += 1;
     const engine = createRuleEngine(await ruleOptions());
     const records = await readSessionRecords(deps.db, sessionId);
     for (const record of records) engine.add(record);
@@ -82,14 +101,16 @@ export function createFindingsService(deps: FindingsDeps) {
     const batch = pending.get(sessionId);
     pending.delete(sessionId);
     if (!batch) return;
-    const records = [...batch.records].sort(compareRecords);
     let evaluation = evaluations.get(sessionId);
-    const first = records[0];
-    const inOrder =
-      evaluation !== undefined && (evaluation.last === null || first === undefined || compareRecords(first, evaluation.last) > 0);
-    // A wire record seen again is its request completing: the rules take that in any order.
-    const onlyWireUpdates = records.every((r) => r.kind === 'wire');
-    if (evaluation && (inOrder || onlyWireUpdates)) {
+    // A record a rebuild has already read from IndexedDB comes back here when its own
+    // notice follows: it is not new, and taken as new it would look late and make every
+    // evaluation of a burst a rebuild. A wire record seen again is its request
+    // completing, which the rules take in any order.
+    const seen = (record: LensRecord): boolean => evaluation !== undefined && evaluation.seen.has(record.id);
+    const records = batch.records.filter((r) => r.kind === 'wire' || !seen(r)).sort(compareRecords);
+    const first = records.find((r) => !seen(r));
+    const inOrder = evaluation !== undefined && (evaluation.last === null || first === undefined || compareRecords(first, evaluation.last) > 0);
+    if (evaluation && inOrder) {
       for (const record of records) {
         evaluation.engine.add(record);
         evaluation.seen.add(record.id);
@@ -112,16 +133,19 @@ export function createFindingsService(deps: FindingsDeps) {
       }
       pending.set(sessionId, { tabId, records: [...records] });
       deps.later(() => {
-        void evaluate(sessionId).catch((error: unknown) => console.error('[Identity Lens] evaluation failed', error));
+        serially(sessionId, () => evaluate(sessionId)).catch((error: unknown) => console.error('[Identity Lens] evaluation failed', error));
       }, EVALUATION_DELAY_MS);
     },
 
     /** The session ended: its open pages end too (identify-without-track, undelivered calls…). */
-    async sessionEnded(sessionId: string, tabId: number): Promise<void> {
+    sessionEnded(sessionId: string, tabId: number): Promise<void> {
+      // What is still pending is in IndexedDB already, so the final rebuild reads it.
       pending.delete(sessionId);
-      const evaluation = await rebuild(sessionId, true);
-      evaluations.delete(sessionId);
-      await save(sessionId, tabId, evaluation.engine.findings(), evaluation.seen.size);
+      return serially(sessionId, async () => {
+        const evaluation = await rebuild(sessionId, true);
+        evaluations.delete(sessionId);
+        await save(sessionId, tabId, evaluation.engine.findings(), evaluation.seen.size);
+      });
     },
 
     /** The user changed the rule options: open sessions are evaluated again with them. */
@@ -129,9 +153,16 @@ export function createFindingsService(deps: FindingsDeps) {
       options = null;
       evaluations.clear();
       for (const session of openSessions) {
-        const evaluation = await rebuild(session.id, false);
-        await save(session.id, session.tabId, evaluation.engine.findings(), evaluation.seen.size);
+        await serially(session.id, async () => {
+          const evaluation = await rebuild(session.id, false);
+          await save(session.id, session.tabId, evaluation.engine.findings(), evaluation.seen.size);
+        });
       }
+    },
+
+    /** How many times a session was evaluated again from IndexedDB (a late record, a restart, its end); for tests and the bench. */
+    get rebuilds(): number {
+      return rebuilds;
     },
 
     async findingsOf(sessionId: string): Promise<Finding[]> {

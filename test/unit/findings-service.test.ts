@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCaptureService } from '../../src/capture/capture-service';
 import { DB_VERSION, openLensDatabase, type LensDatabase } from '../../src/capture/db';
 import { createFindingsService, type FindingsService } from '../../src/capture/findings-service';
@@ -7,6 +7,24 @@ import { pageRecordsMessage } from '../../src/protocol/messages';
 import type { PageRecord } from '../../src/protocol/records';
 import { openDatabaseAtVersion } from './helpers/old-database';
 import { createSessionBuilder } from './helpers/session-builder';
+
+/** How many reads of a whole session run at once, at most: each is one evaluation from IndexedDB. */
+const reads = vi.hoisted(() => ({ active: 0, most: 0 }));
+vi.mock('../../src/capture/session-store', async (original) => {
+  const actual = await original<typeof import('../../src/capture/session-store')>();
+  return {
+    ...actual,
+    readSessionRecords: async (...args: Parameters<typeof actual.readSessionRecords>) => {
+      reads.active += 1;
+      reads.most = Math.max(reads.most, reads.active);
+      try {
+        return await actual.readSessionRecords(...args);
+      } finally {
+        reads.active -= 1;
+      }
+    },
+  };
+});
 
 let db: LensDatabase;
 let findings: FindingsService;
@@ -82,6 +100,53 @@ describe('findings in the background', () => {
 });
 
 describe('a session deleted while it is evaluated', () => {
+  it('evaluates a late record once, and does not take records a rebuild has already read for late ones', async () => {
+    await db.put('sessions', { id: 's1', tabId: 1, openTabId: 1, title: 't', startedAt: 0, endedAt: null, pages: [], currentUrl: null, recordCount: 0, apiHosts: [] });
+    const s = createSessionBuilder();
+    s.page.identify('97980cfea0067');
+    for (let i = 0; i < 6; i += 1) s.page.track(`Step ${i}`);
+    s.page.identify('user-2-b6f1');
+    const records = s.records;
+    const store = (list: typeof records) => Promise.all(list.map((r) => db.put('records', { ...r, sessionId: 's1', tabId: 1, frameId: 0 })));
+    const notify = async (list: typeof records) => {
+      findings.recordsStored('s1', 1, list);
+      await settle();
+    };
+    const middle = Math.floor(records.length / 2);
+    await store(records.slice(1, middle));
+    await notify(records.slice(1, middle)); // no engine yet: built from IndexedDB
+    expect(findings.rebuilds).toBe(1);
+    // The first record arrives late, and the rest are stored before their notice comes:
+    // the rebuild for the late one reads them too.
+    await store([records[0]!, ...records.slice(middle)]);
+    await notify([records[0]!]);
+    expect(findings.rebuilds).toBe(2);
+    await notify(records.slice(middle));
+    expect(findings.rebuilds).toBe(2);
+    // The same findings as one evaluation of the whole session, every record counted once.
+    const [session] = await db.getAll('sessions');
+    expect(session?.evaluatedRecords).toBe(records.length);
+    expect((await findings.findingsOf('s1')).map((f) => f.rule)).toEqual(['userid-overwrite']);
+  });
+
+  it('evaluates a session one evaluation at a time, its end last', async () => {
+    await db.put('sessions', { id: 's1', tabId: 1, openTabId: 1, title: 't', startedAt: 0, endedAt: null, pages: [], currentUrl: null, recordCount: 0, apiHosts: [] });
+    const s = createSessionBuilder();
+    s.page.identify('97980cfea0067');
+    await Promise.all(s.records.map((r) => db.put('records', { ...r, sessionId: 's1', tabId: 1, frameId: 0 })));
+    findings.recordsStored('s1', 1, s.records);
+    reads.most = 0;
+    // The evaluation starts (it reads IndexedDB); the options change and the tab closes before it is done.
+    timers.splice(0).forEach((t) => t());
+    const changed = findings.optionsChanged([{ id: 's1', tabId: 1 }]);
+    await findings.sessionEnded('s1', 1);
+    await changed;
+    await settle();
+    expect(reads.most).toBe(1);
+    // The end judges the identify no track followed; an evaluation saved after it would drop that.
+    expect((await findings.findingsOf('s1')).map((f) => f.rule)).toEqual(['identify-without-track']);
+  });
+
   it('leaves no findings behind', async () => {
     const clock = { now: () => 1_790_000_000_000, randomId: () => 'r1-abcdefgh' };
     const capture = createCaptureService({
