@@ -12,6 +12,19 @@ const nativeBrowser = require.resolve('wxt/browser');
  */
 const IN_EVERY_PAGE = new Set(['bridge', 'page-hook']);
 
+/**
+ * The bridge's manifest entry (entrypoints/bridge.ts is an unlisted script, see there).
+ * First in `content_scripts`, so that at document_start it runs before the page hook and
+ * is listening when the hook says hello.
+ */
+const BRIDGE_CONTENT_SCRIPT = {
+  matches: ['<all_urls>'],
+  all_frames: true,
+  match_about_blank: true,
+  run_at: 'document_start',
+  js: ['bridge.js'],
+} as const;
+
 // Both browsers build as MV3: the page hook must run in the page's main world
 // before any page script, which only a manifest-declared `world: "MAIN"` content
 // script guarantees (Chrome 111+, Firefox 128+). See README "Architecture".
@@ -41,6 +54,9 @@ export default defineConfig({
   },
   vite: () => ({ plugins: [preact()], ...(process.env.LENS_NO_MINIFY ? { build: { minify: false } } : {}) }),
   hooks: {
+    'build:manifestGenerated'(_wxt, manifest) {
+      manifest.content_scripts = [{ ...BRIDGE_CONTENT_SCRIPT, matches: [...BRIDGE_CONTENT_SCRIPT.matches], js: [...BRIDGE_CONTENT_SCRIPT.js] }, ...(manifest.content_scripts ?? [])];
+    },
     'vite:build:extendConfig'(entrypoints, config) {
       if (!entrypoints.every((entrypoint) => IN_EVERY_PAGE.has(entrypoint.name))) return;
       const alias = config.resolve?.alias;

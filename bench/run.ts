@@ -28,7 +28,7 @@ function sizes() {
   const zip = readdirSync(join(root, '.output')).find((f) => f.endsWith('-chrome.zip'));
   return {
     pageHookKB: kb('content-scripts/page-hook.js'),
-    contentScriptKB: kb('content-scripts/bridge.js'),
+    contentScriptKB: kb('bridge.js'),
     zipKB: zip ? Math.round(statSync(join(root, '.output', zip)).size / 1024) : null,
   };
 }

@@ -63,8 +63,8 @@ export interface HookContextOptions {
   readonly storage: StorageSource;
   readonly frameUrl: () => string;
   readonly defer: (fn: () => void) => void;
-  /** URL of the hook's own script, so call sites skip our frames. */
-  readonly ownScript: string | null;
+  /** URL of the hook's own script, so call sites skip our frames; asked for at flush, when first needed. */
+  readonly ownScript: () => string | null;
   /** Optional describer for the writeKey and other facts of an instance. */
   readonly describeWriteKey: (target: object, shape: InstanceShape) => string | null;
 }
@@ -189,7 +189,7 @@ export function createHookContext(options: HookContextOptions): HookContext {
       if (stack === null) return recorder.emit(draft);
       return recorder.emit(draft, (record: PageRecord) => {
         // Formatting the stack is the expensive part; it happens here, at flush, off the page's call.
-        const callSite = resolveCallSite(stack.stack, options.ownScript);
+        const callSite = resolveCallSite(stack.stack, options.ownScript());
         return { ...(record as CallRecord), callSite };
       });
     },

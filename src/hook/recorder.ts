@@ -174,6 +174,17 @@ export function createRecorder(transport: PageTransport): Recorder {
     activate() {
       if (active) return;
       active = true;
+      // The bridge announced itself at its start, before we listened (it runs first).
+      // Asked now, not at install: nothing goes to the bridge before this, and saying
+      // hello runs the bridge's listener for the first time, which a page without
+      // analytics.js need never pay for. The answer comes back synchronously.
+      if (!bridgeReady) {
+        try {
+          transport.post({ [WINDOW_TAG]: PROTOCOL_VERSION, type: 'hello' });
+        } catch (error) {
+          countError('post', error);
+        }
+      }
       schedule();
     },
   };

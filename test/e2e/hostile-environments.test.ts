@@ -172,6 +172,31 @@ describe('hostile pages keep working exactly as without the extension, and stay 
     });
   });
 
+  it('posts the page no message: window hears the same message events with the extension as without', async () => {
+    const heard = async (context: BrowserContext, wk: string): Promise<string[]> => {
+      const page = await context.newPage();
+      try {
+        // Before the extension's scripts: nothing they post can be missed.
+        await page.addInitScript(() => {
+          const notes = window as unknown as { __messages: string[] };
+          notes.__messages = [];
+          addEventListener('message', (event) => notes.__messages.push(typeof event.data === 'string' ? event.data : JSON.stringify(event.data)));
+        });
+        await page.goto(`${env.server.origin}/bare.html?wk=${wk}`);
+        await waitForAnalytics(page);
+        await page.evaluate(() => (window as unknown as { analytics: { track(e: string): Promise<unknown> } }).analytics.track('Listened'));
+        // A posted message arrives as a task of its own: let any that are due arrive.
+        await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+        return await page.evaluate(() => (window as unknown as { __messages: string[] }).__messages);
+      } finally {
+        await page.close();
+      }
+    };
+    const a = await heard(env.lens.context, 'hostile-messagesA');
+    const b = await heard(plain.context, 'hostile-messagesB');
+    expect(normalise(a, 'hostile-messagesA')).toEqual(normalise(b, 'hostile-messagesB'));
+  });
+
   it("orders scripts as these tests assume: the hook, then the page's first script; Playwright's addInitScript before both", async () => {
     const page = await env.lens.context.newPage();
     try {

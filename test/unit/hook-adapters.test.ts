@@ -252,15 +252,30 @@ describe('classic analytics.js', () => {
 });
 
 describe('recorder', () => {
+  it('says nothing to the bridge, not even hello, until analytics.js is found', async () => {
+    const harness = createHookHarness({ ready: false, active: false });
+    harness.context.readStorageNow('hook-installed');
+    await harness.records();
+    expect(harness.posted).toEqual([]);
+    const analytics = new FakeNextAnalytics(harness);
+    hookAnalyticsNext(harness.context, analytics, 'inspector', null);
+    expect(harness.posted.map((m) => m.type)).toEqual(['hello']);
+    harness.bridgeReady();
+    const records = await harness.records();
+    // What was held since install goes with the rest.
+    expect(records.map((r) => r.kind)).toEqual(expect.arrayContaining(['storage', 'instance']));
+  });
+
   it('holds records until the bridge is ready, then sends them in one message', async () => {
     const harness = createHookHarness({ ready: false });
     const analytics = new FakeNextAnalytics(harness);
     hookAnalyticsNext(harness.context, analytics, 'inspector', null);
     await analytics.track('Early');
-    expect(harness.posted).toHaveLength(0);
+    // Finding analytics.js, the hook asks whether a bridge is there; no records go yet.
+    expect(harness.posted.map((m) => m.type)).toEqual(['hello']);
     harness.bridgeReady();
     const records = await harness.records();
-    expect(harness.posted).toHaveLength(1);
+    expect(harness.posted.map((m) => m.type)).toEqual(['hello', 'records']);
     expect(records.map((r) => r.kind)).toEqual(expect.arrayContaining(['instance', 'call', 'event']));
     // Ids are unique and sequence numbers strictly increase.
     expect(new Set(records.map((r) => r.id)).size).toBe(records.length);

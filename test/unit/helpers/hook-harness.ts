@@ -42,7 +42,7 @@ export function createHookHarness(options: { ready?: boolean; active?: boolean; 
     storage,
     frameUrl: () => 'https://shop.example/',
     defer: transport.defer,
-    ownScript: 'chrome-extension://lens/content-scripts/page-hook.js',
+    ownScript: () => 'chrome-extension://lens/content-scripts/page-hook.js',
     describeWriteKey: options.writeKey ?? (() => 'wk'),
   });
   const harness: HookHarness = {
