@@ -7,6 +7,8 @@
  *   burst                  the page (hook and bridge) during a 100,000-call burst, until stored
  *   worker                 the service worker during a 100,000-call burst, until stored
  *   panel-scroll           main-thread work per frame while the panel scrolls 100,000 records
+ *   page-load              what the renderer does for Identity Lens before a page's first script
+ *                          (Chromium's script injection, our two scripts' compile and run), ten loads
  */
 import type { CDPSession, Page } from 'playwright-core';
 import { benchPanel } from '../bench/panel';
@@ -102,6 +104,68 @@ const fireBurst = (page: Page, calls: number) =>
     return performance.now() - started;
   }, calls);
 
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  args?: Record<string, unknown>;
+}
+
+/**
+ * Ten loads of a page whose first script is the first thing in it: the renderer's main-thread
+ * events under `ScriptInjection::InjectJs` (what runs at document_start), nested events
+ * indented, medians over the loads. Tracing slows everything it measures; compare rows.
+ */
+async function traceFirstScript(lens: LensBrowser, origin: string, loads = 10): Promise<void> {
+  const probe = '<!doctype html><html><head><script>performance.mark("first")</script></head><body>probe</body></html>';
+  const rows = new Map<string, number[]>();
+  for (let load = 0; load < loads; load += 1) {
+    const page = await lens.context.newPage();
+    await page.route(`${origin}/first-script.html`, (route) => route.fulfill({ contentType: 'text/html', body: probe }));
+    const cdp = await lens.context.newCDPSession(page);
+    const events: TraceEvent[] = [];
+    cdp.on('Tracing.dataCollected', (event) => events.push(...(event.value as unknown as TraceEvent[])));
+    const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+    await cdp.send('Tracing.start', { categories: 'devtools.timeline,v8,v8.execute,blink,extensions,disabled-by-default-v8.compile', transferMode: 'ReportEvents' });
+    await page.goto(`${origin}/first-script.html`);
+    await cdp.send('Tracing.end');
+    await complete;
+    await page.close();
+    const injections = events.filter((e) => e.name === 'ScriptInjection::InjectJs' && e.ph === 'X');
+    const depthOf: number[] = [];
+    // Keyed by the path from InjectJs, so that the bridge's compile and the hook's stay apart.
+    const pathOf: string[] = [];
+    const inside = events
+      .filter((e) => e.ph === 'X' && injections.some((i) => e.pid === i.pid && e.tid === i.tid && e.ts >= i.ts && e.ts < i.ts + (i.dur ?? 0)))
+      .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+    const sums = new Map<string, number>();
+    for (const event of inside) {
+      while (depthOf.length > 0 && event.ts >= (depthOf[depthOf.length - 1] ?? 0)) {
+        depthOf.pop();
+        pathOf.pop();
+      }
+      const depth = depthOf.length;
+      const script = /(bridge|page-hook)\.js/.exec(JSON.stringify(event.args ?? {}))?.[1];
+      const label = `${event.name}${script ? ` [${script}]` : ''}`;
+      const key = [...pathOf, label].join(' > ');
+      depthOf.push(event.ts + (event.dur ?? 0));
+      pathOf.push(label);
+      if (depth > 3) continue;
+      sums.set(key, (sums.get(key) ?? 0) + (event.dur ?? 0) / 1000);
+    }
+    for (const [key, ms] of sums) rows.set(key, [...(rows.get(key) ?? []), ms]);
+  }
+  const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0;
+  console.log(`ms per load, median of ${loads} loads (under tracing)`);
+  for (const [key, list] of rows) {
+    const path = key.split(' > ');
+    if (median(list) >= 0.05) console.log(`${median(list).toFixed(2).padStart(7)}  ${'  '.repeat(path.length - 1)}${path[path.length - 1]}`);
+  }
+}
+
 const what = process.argv[2] ?? 'loop';
 const server = await startFixtureServer();
 const lens = await launchWithExtension();
@@ -173,8 +237,10 @@ try {
     }
     console.log(`ms per frame over ${steps} scroll steps of 400 px (events nest: a phase includes its parts)`);
     for (const [name, ms] of [...sums.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`${(ms / steps).toFixed(2).padStart(7)}  ${name}`);
+  } else if (what === 'page-load') {
+    await traceFirstScript(lens, server.origin);
   } else {
-    throw new Error(`unknown profile "${what}": loop, burst, worker or panel-scroll`);
+    throw new Error(`unknown profile "${what}": loop, burst, worker, panel-scroll or page-load`);
   }
 } finally {
   await lens.close();
