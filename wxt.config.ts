@@ -7,8 +7,10 @@ const require = createRequire(import.meta.url);
 const nativeBrowser = require.resolve('wxt/browser');
 /**
  * Entrypoints that run in every frame of every page keep out the webextension-polyfill
- * (about 11 KB each): the bridge needs only `runtime.sendMessage`, which is promise-based
- * natively in Chrome MV3 and Firefox. The background and the UI pages keep the polyfill.
+ * (about 11 KB each): the bridge needs only `runtime.connect`, native in Chrome MV3 and
+ * Firefox, and looks the runtime up itself (src/bridge/start-bridge.ts); should either
+ * import `wxt/browser`, it gets the native one. The background and the UI pages keep the
+ * polyfill.
  */
 const IN_EVERY_PAGE = new Set(['bridge', 'page-hook']);
 
@@ -17,13 +19,13 @@ const IN_EVERY_PAGE = new Set(['bridge', 'page-hook']);
  * First in `content_scripts`, so that at document_start it runs before the page hook and
  * is listening when the hook says hello.
  */
-const BRIDGE_CONTENT_SCRIPT = {
+const bridgeContentScript = () => ({
   matches: ['<all_urls>'],
   all_frames: true,
   match_about_blank: true,
-  run_at: 'document_start',
+  run_at: 'document_start' as const,
   js: ['bridge.js'],
-} as const;
+});
 
 // Both browsers build as MV3: the page hook must run in the page's main world
 // before any page script, which only a manifest-declared `world: "MAIN"` content
@@ -55,7 +57,7 @@ export default defineConfig({
   vite: () => ({ plugins: [preact()], ...(process.env.LENS_NO_MINIFY ? { build: { minify: false } } : {}) }),
   hooks: {
     'build:manifestGenerated'(_wxt, manifest) {
-      manifest.content_scripts = [{ ...BRIDGE_CONTENT_SCRIPT, matches: [...BRIDGE_CONTENT_SCRIPT.matches], js: [...BRIDGE_CONTENT_SCRIPT.js] }, ...(manifest.content_scripts ?? [])];
+      manifest.content_scripts = [bridgeContentScript(), ...(manifest.content_scripts ?? [])];
     },
     'vite:build:extendConfig'(entrypoints, config) {
       if (!entrypoints.every((entrypoint) => IN_EVERY_PAGE.has(entrypoint.name))) return;

@@ -160,7 +160,7 @@ export function createFindingsService(deps: FindingsDeps) {
       }
     },
 
-    /** How many times a session was evaluated again from IndexedDB (a late record, a restart, its end); for tests and the bench. */
+    /** How many times a session was evaluated again from IndexedDB (a late record, a restart, its end); for tests. */
     get rebuilds(): number {
       return rebuilds;
     },
