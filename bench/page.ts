@@ -53,6 +53,18 @@ export async function benchCallOverhead(withLens: BrowserContext, without: Brows
   return { ...analyticsNext, stub };
 }
 
+/**
+ * Serves, on `page`, a page whose first script is the first thing in it and notes when it
+ * ran (`window.lensFirstScriptAt`); returns its URL. Everything Identity Lens does at load
+ * happens before that script.
+ */
+export async function routeFirstScriptProbe(page: Page, origin: string): Promise<string> {
+  const url = `${origin}/first-script.html`;
+  const body = '<!doctype html><html><head><script>window.lensFirstScriptAt = performance.now();</script></head><body>probe</body></html>';
+  await page.route(url, (route) => route.fulfill({ contentType: 'text/html', body }));
+  return url;
+}
+
 /** DOMContentLoaded and load of the demo shop. */
 export async function benchPageLoad(withLens: BrowserContext, without: BrowserContext, server: FixtureServer, rounds = 8) {
   const measure = async (context: BrowserContext) => {
@@ -75,11 +87,9 @@ export async function benchPageLoad(withLens: BrowserContext, without: BrowserCo
   // The demo shop's load swings by tens of ms from run to run (it loads analytics-next from
   // the local server). What Identity Lens adds is all at document_start, before the page's
   // first script: a page whose first script notes the time measures that alone.
-  const probe = '<!doctype html><html><head><script>window.lensFirstScriptAt = performance.now();</script></head><body>probe</body></html>';
   const firstScript = async (context: BrowserContext) => {
     const page = await context.newPage();
-    await page.route(`${server.origin}/first-script.html`, (route) => route.fulfill({ contentType: 'text/html', body: probe }));
-    await page.goto(`${server.origin}/first-script.html`);
+    await page.goto(await routeFirstScriptProbe(page, server.origin));
     const at = await page.evaluate(() => {
       const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
       return (window as unknown as { lensFirstScriptAt: number }).lensFirstScriptAt - entry.responseEnd;

@@ -11,6 +11,7 @@
  *                          (Chromium's script injection, our two scripts' compile and run), ten loads
  */
 import type { CDPSession, Page } from 'playwright-core';
+import { routeFirstScriptProbe } from '../bench/page';
 import { benchPanel } from '../bench/panel';
 import { launchWithExtension, waitFor, type LensBrowser } from '../test/e2e/browser';
 import { startFixtureServer } from '../test/fixtures/server';
@@ -120,17 +121,16 @@ interface TraceEvent {
  * indented, medians over the loads. Tracing slows everything it measures; compare rows.
  */
 async function traceFirstScript(lens: LensBrowser, origin: string, loads = 10): Promise<void> {
-  const probe = '<!doctype html><html><head><script>performance.mark("first")</script></head><body>probe</body></html>';
   const rows = new Map<string, number[]>();
   for (let load = 0; load < loads; load += 1) {
     const page = await lens.context.newPage();
-    await page.route(`${origin}/first-script.html`, (route) => route.fulfill({ contentType: 'text/html', body: probe }));
+    const url = await routeFirstScriptProbe(page, origin);
     const cdp = await lens.context.newCDPSession(page);
     const events: TraceEvent[] = [];
     cdp.on('Tracing.dataCollected', (event) => events.push(...(event.value as unknown as TraceEvent[])));
     const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
     await cdp.send('Tracing.start', { categories: 'devtools.timeline,v8,v8.execute,blink,extensions,disabled-by-default-v8.compile', transferMode: 'ReportEvents' });
-    await page.goto(`${origin}/first-script.html`);
+    await page.goto(url);
     await cdp.send('Tracing.end');
     await complete;
     await page.close();

@@ -51,7 +51,6 @@ export function createFindingsService(deps: FindingsDeps) {
   /** Each session's last queued evaluation; the next one starts when it has settled. */
   const queues = new Map<string, Promise<void>>();
   let options: Promise<Partial<RuleOptions>> | null = null;
-  let rebuilds = 0;
   const ruleOptions = () => (options ??= deps.ruleOptions());
 
   function serially(sessionId: string, task: () => Promise<void>): Promise<void> {
@@ -65,7 +64,6 @@ export function createFindingsService(deps: FindingsDeps) {
   }
 
   async function rebuild(sessionId: string, ended: boolean): Promise<SessionEvaluation> {
-    rebuilds += 1;
     const engine = createRuleEngine(await ruleOptions());
     const records = await readSessionRecords(deps.db, sessionId);
     for (const record of records) engine.add(record);
@@ -158,11 +156,6 @@ export function createFindingsService(deps: FindingsDeps) {
           await save(session.id, session.tabId, evaluation.engine.findings(), evaluation.seen.size);
         });
       }
-    },
-
-    /** How many times a session was evaluated again from IndexedDB (a late record, a restart, its end); for tests. */
-    get rebuilds(): number {
-      return rebuilds;
     },
 
     async findingsOf(sessionId: string): Promise<Finding[]> {

@@ -99,7 +99,7 @@ export function frameScript(line: string): string | null {
   return match ? (match[1] ?? null) : null;
 }
 
-/** `ownScript`: the URL of the hook's own bundle, learnt at install from a stack of our own. */
+/** `ownScript`: the URL of the hook's own bundle, learnt from a stack of our own (install.ts). */
 export function resolveCallSite(stack: unknown, ownScript: string | null): string | null {
   if (typeof stack !== 'string') return null;
   const lines = stack.split('\n');

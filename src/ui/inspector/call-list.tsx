@@ -33,10 +33,6 @@ function IdChip({ id }: { id: string | null }) {
   );
 }
 
-/**
- * One row per call, with page separators, virtualised: only the rows in view (and a
- * few around) are in the DOM, so 100,000 rows scroll like 100.
- */
 /** Rows drawn for the current records, findings and first time; see CallList. */
 interface DrawnRows {
   readonly generation: readonly unknown[];
@@ -45,6 +41,10 @@ interface DrawnRows {
 
 const sameGeneration = (a: readonly unknown[], b: readonly unknown[]): boolean => a.length === b.length && a.every((value, i) => value === b[i]);
 
+/**
+ * One row per call, with page separators, virtualised: only the rows in view (and a
+ * few around) are in the DOM, so 100,000 rows scroll like 100.
+ */
 export function CallList({ store }: { store: InspectorStore }) {
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
